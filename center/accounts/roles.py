@@ -1,0 +1,96 @@
+"""The portal's roles. Each is a Django group; the permissions each holds are declared here.
+
+A permission listed for an app that is not installed yet is ignored until it is.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+ORG_MEMBER = "org_member"
+COORDINATOR = "coordinator"
+CENTER_STAFF = "center_staff"
+CITY_STAFF = "city_staff"
+WARD_STAFF = "ward_staff"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    # Staff roles need MFA before any back-office page.
+    is_staff_role: bool
+    # Roles that work in the Django admin.
+    uses_admin: bool
+    permissions: tuple[str, ...] = field(default_factory=tuple)
+
+
+ROLES: dict[str, Role] = {
+    role.name: role
+    for role in [
+        Role(ORG_MEMBER, _("Member of a registered group"), is_staff_role=False, uses_admin=False),
+        Role(
+            COORDINATOR,
+            _("Collaboration coordinator"),
+            is_staff_role=True,
+            uses_admin=True,
+            permissions=("core.view_ward", "core.view_sdggoal"),
+        ),
+        Role(
+            CENTER_STAFF,
+            _("Center staff"),
+            is_staff_role=True,
+            uses_admin=True,
+            permissions=(
+                "accounts.view_user",
+                "accounts.add_user",
+                "accounts.change_user",
+                "core.view_ward",
+                "core.view_sdggoal",
+                "core.view_auditevent",
+                "core.view_outboxmessage",
+            ),
+        ),
+        Role(
+            CITY_STAFF,
+            _("City staff (Citizen Collaboration Promotion Division)"),
+            is_staff_role=True,
+            uses_admin=True,
+            permissions=("core.view_ward", "core.view_sdggoal"),
+        ),
+        Role(
+            WARD_STAFF,
+            _("Ward center staff"),
+            is_staff_role=True,
+            uses_admin=False,
+        ),
+    ]
+}
+STAFF_ROLE_NAMES = frozenset(name for name, role in ROLES.items() if role.is_staff_role)
+ADMIN_ROLE_NAMES = frozenset(name for name, role in ROLES.items() if role.uses_admin)
+
+
+def sync_role_permissions(*, apps=None, using="default", **kwargs) -> None:
+    """Create the role groups and give each exactly the permissions declared above.
+
+    Runs from the roles data migration and after every migrate (with the migration
+    state's `apps`), so it uses whichever model registry it is handed.
+    """
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ROLES.values():
+        group, _created = Group.objects.using(using).get_or_create(name=role.name)
+        wanted = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".", 1)
+            permission = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)

@@ -1,0 +1,20 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .roles import ROLES
+
+
+@login_required
+def home(request):
+    """My page: who I am, my roles, where I can go next."""
+    user = request.user
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "roles": [ROLES[name] for name in sorted(user.role_names) if name in ROLES],
+            "mfa_enabled": is_mfa_enabled(user, [Authenticator.Type.TOTP]),
+        },
+    )

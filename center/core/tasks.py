@@ -1,0 +1,31 @@
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from center.lib.emails import send_templated_email
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="center.core.tasks.outbox_sweep")
+def outbox_sweep() -> dict:
+    """Re-publish outbox rows the broker has not taken yet. At-least-once per row."""
+    sent, failed = services.outbox_sweep(older_than_seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
+    if sent or failed:
+        logger.info("Outbox sweep: %s sent, %s still pending", sent, failed)
+    return {"sent": sent, "pending": failed}
+
+
+@shared_task(
+    name="center.core.tasks.send_email",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=12,
+)
+def send_email(*, template: str, to: list[str], context: dict, language: str) -> None:
+    """Send one templated mail. At-least-once: SMTP failures retry with backoff."""
+    send_templated_email(template=template, to=to, context=context, language=language)

@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from .cache import public_cache
+
+SITE_PAGES = {
+    # template stem → shown in the sitemap and the footer
+    "about": "core/pages/about",
+    "access": "core/pages/access",
+    "privacy": "core/pages/privacy",
+    "accessibility": "core/pages/accessibility",
+}
+
+
+@require_GET
+@public_cache
+def home(request):
+    return render(request, "core/home.html")
+
+
+@require_GET
+@public_cache
+def site_page(request, page: str):
+    """Long-form pages are written per language (`about.ja.html`, `about.en.html`): prose
+    reads better translated as a whole than sentence by sentence through gettext."""
+    language = "en" if (get_language() or "ja").startswith("en") else "ja"
+    return render(
+        request,
+        [f"{SITE_PAGES[page]}.{language}.html", f"{SITE_PAGES[page]}.ja.html"],
+        {"page": page},
+    )
+
+
+def coming_soon_view(*, title, summary, features):
+    """A placeholder page for an area still being built: it says what is coming."""
+
+    @require_GET
+    @public_cache
+    def view(request):
+        return render(
+            request,
+            "core/coming_soon.html",
+            {"title": title, "summary": summary, "features": features},
+        )
+
+    return view
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /en/admin/",
+        "Disallow: /en/accounts/",
+        "Disallow: /network/",
+        "Disallow: /dashboard/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def bench_minimal(request):
+    """The benchmark's yardstick: the cheapest Django response this server can give."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Render without context processors: whatever broke the page may break them too."""
+    try:
+        template = loader.get_template("500.html")
+        return HttpResponseServerError(template.render({"LANGUAGE_CODE": get_language()}))
+    except Exception:
+        return HttpResponseServerError(
+            "<!doctype html><title>500</title><h1>500 Server Error / サーバーエラー</h1>",
+        )
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)

@@ -1,0 +1,48 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from center.core import views as core_views
+from center.core.sitemaps import StaticViewSitemap
+
+# The admin signs in through allauth: same rate limits, same MFA step.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Yokohama Citizen Collaboration Promotion Center — back office")
+admin.site.site_title = _("Center back office")
+admin.site.index_title = _("Back office")
+
+sitemaps = {"pages": StaticViewSitemap}
+
+urlpatterns = [
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("bench/minimal/", core_views.bench_minimal, name="bench_minimal"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("center.core.urls")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("center.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("consultation/", include("consultations.urls")),
+    path("events/", include("events.urls")),
+    path("", include("publications.urls")),
+    path("", include("organizations.urls")),
+    path("network/", include("networks.urls")),
+    path("dashboard/", include("center.dashboard.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "center.core.views.bad_request"
+handler403 = "center.core.views.permission_denied"
+handler404 = "center.core.views.page_not_found"
+handler500 = "center.core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
