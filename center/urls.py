@@ -20,6 +20,7 @@ sitemaps = {"pages": StaticViewSitemap}
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("health/", core_views.health, name="health"),
     path("bench/minimal/", core_views.bench_minimal, name="bench_minimal"),
 ]
 

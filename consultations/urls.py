@@ -10,11 +10,17 @@ urlpatterns = [
         "",
         coming_soon_view(
             title=_("General consultation"),
-            summary=_("The one-stop window for collaboration proposals and questions about citizen activities."),
+            summary=_(
+                "The one-stop window for collaboration proposals and questions about citizen activities."
+            ),
             features=[
                 _("An online consultation form with a receipt number and a private tracking page"),
-                _("Citizen collaboration consultation days and sessions with tax and labour advisers"),
-                _("Replies from the center and the city's Citizen Collaboration Promotion Division"),
+                _(
+                    "Citizen collaboration consultation days and sessions with tax and labour advisers"
+                ),
+                _(
+                    "Replies from the center and the city's Citizen Collaboration Promotion Division"
+                ),
             ],
         ),
         name="index",

@@ -22,7 +22,9 @@ urlpatterns = [
         "stories/",
         coming_soon_view(
             title=_("Collaboration stories"),
-            summary=_("Stories of collaboration between citizens, groups, companies, universities and the city."),
+            summary=_(
+                "Stories of collaboration between citizens, groups, companies, universities and the city."
+            ),
             features=[
                 _("Stories filtered by ward, SDG goal and sector"),
                 _("Photos and the partners involved"),

@@ -1,7 +1,7 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
@@ -9,16 +9,18 @@ from .models import User
 from .roles import CENTER_STAFF, WARD_STAFF
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(DjangoUserChangeForm):
     class Meta:
         model = User
-        fields = "__all__"
+        fields = ["email", "password", "name", "language", "groups", "ward", "is_active"]
 
     def clean(self):
         cleaned = super().clean()
         groups = cleaned.get("groups")
-        if groups is not None and groups.filter(name=WARD_STAFF).exists() and not cleaned.get(
-            "ward"
+        if (
+            groups is not None
+            and groups.filter(name=WARD_STAFF).exists()
+            and not cleaned.get("ward")
         ):
             self.add_error("ward", _("Ward center staff must belong to a ward."))
         return cleaned

@@ -15,12 +15,12 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         return self.name_en if (get_language() or "ja").startswith("en") else self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class WardQuerySet(models.QuerySet):

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.utils.functional import lazy
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 

@@ -58,6 +58,9 @@ def outbox_dispatch(*, message_id: int) -> bool:
         return True
     now = timezone.now()
     try:
+        if message.task_name not in app.tasks:
+            # Task modules are autodiscovered lazily; web processes import them on first use.
+            app.loader.import_default_modules()
         task = app.tasks[message.task_name]
         # Mark first: in eager mode the task runs inside apply_async, and a task that
         # enqueues more work must not see its own message as pending.

@@ -29,3 +29,17 @@ def outbox_sweep() -> dict:
 def send_email(*, template: str, to: list[str], context: dict, language: str) -> None:
     """Send one templated mail. At-least-once: SMTP failures retry with backoff."""
     send_templated_email(template=template, to=to, context=context, language=language)
+
+
+HEARTBEAT_CACHE_KEY = "worker:heartbeat"
+
+
+@shared_task(name="center.core.tasks.worker_heartbeat")
+def worker_heartbeat() -> str:
+    """Leave a timestamp in the shared cache: /health/ shows when a worker last ran."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_CACHE_KEY, now, 60 * 60 * 24)
+    return now

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
@@ -31,7 +31,7 @@ def site_page(request, page: str):
     return render(
         request,
         [f"{SITE_PAGES[page]}.{language}.html", f"{SITE_PAGES[page]}.ja.html"],
-        {"page": page},
+        {"page": page, "retention_years": settings.CONSULTATION_RETENTION_FISCAL_YEARS},
     )
 
 
@@ -63,6 +63,28 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def health(request):
+    """For the load balancer and for staff: database, cache and when a worker last ran."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from .tasks import HEARTBEAT_CACHE_KEY
+
+    status = {"database": "ok", "cache": "ok", "worker_last_seen": None}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        status["database"] = "error"
+    try:
+        status["worker_last_seen"] = cache.get(HEARTBEAT_CACHE_KEY)
+    except Exception:
+        status["cache"] = "error"
+    healthy = status["database"] == "ok" and status["cache"] == "ok"
+    return JsonResponse(status, status=200 if healthy else 503)
 
 
 @require_GET

@@ -39,9 +39,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(
-        f"Environment variable {name} must be true or false, got {raw!r}"
-    )
+    raise ImproperlyConfigured(f"Environment variable {name} must be true or false, got {raw!r}")
 
 
 def env_url(name: str, default: str | None, schemes: tuple[str, ...]) -> str | None:
@@ -266,7 +264,9 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 # Where staff alerts go (new consultations, quarantine...).
-STAFF_ALERT_EMAILS = _read("STAFF_ALERT_EMAILS", env.list, default=["center-staff@kyodo-center.example.jp"])
+STAFF_ALERT_EMAILS = _read(
+    "STAFF_ALERT_EMAILS", env.list, default=["center-staff@kyodo-center.example.jp"]
+)
 
 # ADMIN
 # ------------------------------------------------------------------------------
@@ -319,8 +319,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+OUTBOX_SWEEP_INTERVAL_SECONDS = _read("OUTBOX_SWEEP_INTERVAL_SECONDS", env.float, default=60.0)
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "center.core.tasks.outbox_sweep", "schedule": 60.0},
+    "outbox-sweep": {
+        "task": "center.core.tasks.outbox_sweep",
+        "schedule": OUTBOX_SWEEP_INTERVAL_SECONDS,
+    },
+    "worker-heartbeat": {"task": "center.core.tasks.worker_heartbeat", "schedule": 60.0},
 }
 OUTBOX_RESEND_AFTER_SECONDS = _read("OUTBOX_RESEND_AFTER_SECONDS", env.int, default=30)
 

@@ -1,0 +1,163 @@
+"""Shared fixtures: personas (as in healthchecks' hc/test.py) and service checks.
+
+A test that needs PostgreSQL, Redis, Chromium or a Japanese font calls `require(...)`:
+on a bare machine it skips with the reason; with CI=true it fails instead, so CI can
+never pass by skipping the real stack.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+
+import pytest
+from django.conf import settings
+
+from center.accounts.roles import CENTER_STAFF, CITY_STAFF, COORDINATOR, ORG_MEMBER, WARD_STAFF
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def redis_url() -> str | None:
+    url = os.environ.get("REDIS_URL")
+    if url:
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        if _port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379):
+            return url
+    return None
+
+
+def require_redis() -> str:
+    url = redis_url()
+    require(url is not None, "REDIS_URL is not set or Redis is not reachable")
+    return url
+
+
+def require_postgresql() -> None:
+    require(
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+        "DATABASE_URL does not point to PostgreSQL",
+    )
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require_chromium() -> str:
+    path = chromium_path()
+    require(path is not None, "Debian chromium is not installed (apt-get install chromium)")
+    return path
+
+
+def require_japanese_font() -> None:
+    try:
+        found = subprocess.run(
+            ["fc-list", ":lang=ja"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    require(bool(found), "no Japanese font installed (apt-get install fonts-noto-cjk)")
+
+
+def require_command(name: str, package: str) -> str:
+    path = shutil.which(name)
+    require(path is not None, f"{name} is not installed (apt-get install {package})")
+    return path
+
+
+# Personas ---------------------------------------------------------------------------
+
+
+def _make_user(email: str, roles=(), ward_code: str | None = None, **extra):
+    from center.accounts.services import user_create
+    from center.core.models import Ward
+
+    ward = Ward.objects.get(code=ward_code) if ward_code else None
+    return user_create(
+        email=email,
+        password=PASSWORD,
+        name=extra.get("name", email),
+        roles=roles,
+        ward=ward,
+        verified=True,
+    )
+
+
+def _with_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-up citizen with no role."""
+    return _make_user("outsider@example.com")
+
+
+@pytest.fixture
+def org_member(db):
+    return _make_user("member@example.com", roles=[ORG_MEMBER])
+
+
+@pytest.fixture
+def coordinator(db):
+    return _with_totp(_make_user("coordinator@example.com", roles=[COORDINATOR]))
+
+
+@pytest.fixture
+def center_staff(db):
+    return _with_totp(_make_user("staff@example.com", roles=[CENTER_STAFF]))
+
+
+@pytest.fixture
+def city_staff(db):
+    return _with_totp(_make_user("city@example.com", roles=[CITY_STAFF]))
+
+
+@pytest.fixture
+def tsurumi_staff(db):
+    """Ward-center staff of 鶴見区."""
+    return _with_totp(_make_user("tsurumi@example.com", roles=[WARD_STAFF], ward_code="tsurumi"))
+
+
+@pytest.fixture
+def naka_staff(db):
+    """Ward-center staff of 中区."""
+    return _with_totp(_make_user("naka@example.com", roles=[WARD_STAFF], ward_code="naka"))
+
+
+@pytest.fixture
+def staff_without_mfa(db):
+    return _make_user("new-staff@example.com", roles=[CENTER_STAFF])
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Japanese: a request to /en/ must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -1,0 +1,99 @@
+"""The transactional outbox: a request never loses work because the broker is down."""
+
+import pytest
+from django.db import transaction
+
+from center.accounts.models import User
+from center.celery_app import app
+from center.core.models import OutboxMessage
+from center.core.services import outbox_enqueue, outbox_sweep
+
+
+@pytest.fixture
+def broker_down():
+    """Point Celery at a port where nothing listens, as when Redis is down."""
+    saved = {
+        "task_always_eager": app.conf.task_always_eager,
+        "broker_url": app.conf.broker_url,
+    }
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.__dict__.pop("amqp", None)
+    yield
+    app.conf.update(saved)
+    app._pool = None
+    app.__dict__.pop("amqp", None)
+
+
+def _register(email: str) -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password="x" * 12)
+        outbox_enqueue(
+            "center.core.tasks.send_email",
+            template="test-notice",
+            to=[email],
+            context={"name": "市民 花子"},
+            language="ja",
+        )
+    return user
+
+
+def test_business_row_and_outbox_row_are_stored_while_the_broker_is_down(
+    db, broker_down, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _register("hanako@example.com")
+
+    assert User.objects.filter(email="hanako@example.com").exists()
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert message.last_error
+    assert mailoutbox == []
+
+
+def test_sweeper_sends_what_waited_once_the_broker_is_back(
+    db, django_capture_on_commit_callbacks, mailoutbox, broker_down
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _register("hanako@example.com")
+    assert OutboxMessage.objects.pending().count() == 1
+
+    # The broker comes back (tasks run in-process in the test settings).
+    app.conf.task_always_eager = True
+    sent, still_pending = outbox_sweep(older_than_seconds=0)
+
+    assert (sent, still_pending) == (1, 0)
+    assert OutboxMessage.objects.pending().count() == 0
+    assert [m.to for m in mailoutbox] == [["hanako@example.com"]]
+    assert "市民 花子" in mailoutbox[0].body
+
+
+def test_nothing_is_queued_when_the_business_change_rolls_back(db, mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        User.objects.create_user(email="gone@example.com", password="x" * 12)
+        outbox_enqueue(
+            "center.core.tasks.send_email",
+            template="test-notice",
+            to=["x@y.z"],
+            context={},
+            language="ja",
+        )
+        raise RuntimeError("validation failed later")
+    assert not OutboxMessage.objects.exists()
+    assert not User.objects.filter(email="gone@example.com").exists()
+    assert mailoutbox == []
+
+
+def test_sweeper_leaves_recent_messages_to_the_on_commit_dispatch(db):
+    OutboxMessage.objects.create(task_name="center.core.tasks.worker_heartbeat")
+    assert outbox_sweep(older_than_seconds=3600) == (0, 0)
+
+
+def test_a_sent_message_is_never_sent_again(db, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        _register("taro@example.com")
+    assert len(mailoutbox) == 1
+    assert outbox_sweep(older_than_seconds=0) == (0, 0)
+    assert len(mailoutbox) == 1
