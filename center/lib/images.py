@@ -5,7 +5,9 @@ before it is stored: the stored file is one we encoded ourselves, so it carries 
 or XMP from the camera, and a crafted file never reaches a browser or WeasyPrint as it came.
 """
 
+import contextlib
 import io
+import threading
 import warnings
 from pathlib import Path
 from uuid import uuid4
@@ -15,13 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 # What Pillow may even try to parse: content decides the format, never the file name.
-# MPO is how Pillow names a JPEG with a multi-picture extension, as many cameras and phones
-# write; it is a JPEG for every browser.
 ALLOWED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
-_OPENABLE_FORMATS = (*ALLOWED_FORMATS, "MPO")
+# Pillow's JPEG opener returns format "MPO" for a JPEG with a multi-picture extension, as
+# many cameras and phones write; every browser reads it as a JPEG.
+_OPENED_FORMATS = (*ALLOWED_FORMATS, "MPO")
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/gif,image/webp"
 
 JPEG_QUALITY = 85
@@ -79,19 +81,40 @@ def _open_checked(file, max_pixels: int) -> Image.Image:
     """Open (headers only) and check the format and the dimensions; pixels stay undecoded."""
     _rewind(file)
     try:
-        image = Image.open(file, formats=_OPENABLE_FORMATS)
+        image = Image.open(file, formats=ALLOWED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(max_pixels) from exc
     except Image.UnidentifiedImageError as exc:
         raise ValidationError(MESSAGES["invalid_image"], code="invalid_image") from exc
     except Exception as exc:  # a recognised but mangled header: SyntaxError, struct.error...
         raise ValidationError(MESSAGES["corrupt_image"], code="corrupt_image") from exc
-    if image.format not in _OPENABLE_FORMATS:
+    if image.format not in _OPENED_FORMATS:
         raise ValidationError(MESSAGES["invalid_image"], code="invalid_image")
     # Image.open has read only the header: refuse a decompression bomb before decoding.
     if image.width * image.height > max_pixels:
         raise _too_many_pixels(max_pixels)
     return image
+
+
+_decoding_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding():
+    """Decode with Pillow's LOAD_TRUNCATED_IMAGES off, whatever the process has set.
+
+    WeasyPrint turns it on for the whole process when imported (weasyprint/images.py),
+    and then Pillow pads a truncated JPEG or GIF with grey instead of raising. The flag is
+    a module global, so it is switched for the moment of decoding only; a PDF rendered in
+    another thread meanwhile would at worst skip a truncated image rather than pad it.
+    """
+    with _decoding_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def verify_image(
@@ -116,7 +139,7 @@ def verify_image(
         )
     # Inside Image.open, Pillow warns past Image.MAX_IMAGE_PIXELS and raises past twice
     # that, before our own limit is checked: both mean the same as exceeding max_pixels.
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _strict_decoding():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             # verify() checks structure (PNG chunk CRCs...) and leaves the image unusable,
@@ -147,6 +170,9 @@ def _has_transparency(image: Image.Image) -> bool:
 def _encode(image: Image.Image, *, name_stem: str) -> ContentFile:
     """Encode as JPEG, or PNG when the image is transparent, with no metadata at all."""
     grey = image.mode in _GREY_MODES
+    if image.mode.startswith("I"):
+        # 16-bit greyscale PNG (scanners): scale to 8 bits; convert("L") would clip to white.
+        image = image.convert("I").point(lambda value: value / 256)
     # The colour profile describes the pixels, not the person (Display P3 from phones), so
     # it is kept to keep colours right; a CMYK profile no longer fits once converted to RGB.
     icc_profile = image.info.get("icc_profile") if image.mode != "CMYK" else None

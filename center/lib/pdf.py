@@ -43,7 +43,11 @@ class LocalURLFetcher(URLFetcher):
     def __init__(self, *, base_url: str) -> None:
         super().__init__(allowed_protocols=("data",), allow_redirects=False)
         self.static_prefix = urljoin(base_url, settings.STATIC_URL)
-        self.media_prefix = urljoin(base_url, settings.MEDIA_URL) if settings.MEDIA_URL else None
+        self.media_prefix = (
+            urljoin(base_url, settings.MEDIA_URL)
+            if settings.MEDIA_URL and settings.MEDIA_ROOT
+            else None
+        )
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith("data:"):

@@ -56,7 +56,7 @@ def test_public_pages_are_open_to_anonymous_visitors_in_both_languages(client, d
 
 
 @pytest.mark.parametrize("persona", EXPECTED)
-def test_each_role_reaches_only_its_own_back_office(client, request, persona):
+def test_each_role_reaches_only_its_own_back_office(client, db, request, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     got = (

@@ -21,8 +21,11 @@ WORKER_DB = 13  # a Redis database of its own, flushed before and after
 
 
 @pytest.fixture
-def worker(transactional_db):
+def worker(request):
     require_postgresql()
+    # Only now ask for a transactional database: the worker must see committed rows.
+    # serialized_rollback (on the tests) puts the wards and roles back afterwards.
+    request.getfixturevalue("transactional_db")
     base = require_redis().rsplit("/", 1)[0]
     broker = f"{base}/{WORKER_DB}"
     redis.Redis.from_url(broker).flushdb()
@@ -73,6 +76,7 @@ def _wait_for(predicate, seconds=40):
 
 
 @pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_runs_a_task_published_through_the_outbox(worker):
     message = outbox_enqueue("center.core.tasks.worker_heartbeat")
     # outbox_enqueue outside a transaction dispatches at once (autocommit).
@@ -86,6 +90,7 @@ def test_worker_runs_a_task_published_through_the_outbox(worker):
 
 
 @pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_sweeps_messages_left_pending_while_the_broker_was_down(worker):
     from django.utils import timezone
 
