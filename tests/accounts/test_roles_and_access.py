@@ -119,6 +119,23 @@ def test_staff_without_mfa_cannot_reach_any_back_office_page(client, staff_witho
     assert response["Location"].endswith(reverse("mfa_activate_totp"))
 
 
+def test_staff_without_mfa_is_stopped_on_every_registered_admin_page(client, staff_without_mfa):
+    from django.contrib import admin
+
+    client.force_login(staff_without_mfa)
+    urls = ["/admin/", "/admin/password_change/"]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls += [
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_add"),
+        ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].endswith(reverse("mfa_activate_totp")), url
+
+
 def test_staff_reaches_the_admin_once_totp_is_set_up(client, staff_without_mfa):
     client.force_login(staff_without_mfa)
     TOTP.activate(staff_without_mfa, "JBSWY3DPEHPK3PXP")
