@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
-from .roles import CENTER_STAFF, WARD_STAFF
+from .roles import CENTER_STAFF, ROLES, WARD_STAFF
 
 
 class UserChangeForm(DjangoUserChangeForm):
@@ -56,7 +56,10 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:
-        return ", ".join(group.name for group in obj.groups.all())
+        return ", ".join(
+            str(ROLES[group.name].label) if group.name in ROLES else group.name
+            for group in obj.groups.all()
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

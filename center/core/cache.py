@@ -1,7 +1,7 @@
 """Page cache for anonymous visitors.
 
 Only opt-in views are cached, only for GET/HEAD by visitors with no session or pending
-messages, and only responses that set no cookie and carry no CSRF token. The key holds the
+messages, and only responses that set no cookie and carry no CSRF token or CSP nonce. The key holds the
 language and the full path; `public_cache_invalidate()` drops every cached page at once by
 bumping a generation number, so services call it after any change to public content.
 """
@@ -45,6 +45,8 @@ def _cacheable_response(request, response) -> bool:
         response.status_code == 200
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # A page that used its CSP nonce would carry a stale nonce when replayed.
+        and getattr(request, "_csp_nonce", None) is None
         and not response.has_header("Set-Cookie")
         and not getattr(response, "streaming", False)
     )

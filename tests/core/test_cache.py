@@ -84,6 +84,20 @@ def test_pages_with_a_csrf_token_are_not_stored():
     assert len(calls) == 2
 
 
+def test_pages_that_used_a_csp_nonce_are_not_stored():
+    calls = []
+
+    @public_cache
+    def view(request):
+        calls.append(1)
+        request._csp_nonce = "abc123"
+        return HttpResponse('<script nonce="abc123"></script>')
+
+    view(anonymous_get())
+    view(anonymous_get())
+    assert len(calls) == 2
+
+
 def test_visitors_with_a_session_or_pending_messages_bypass_the_cache():
     view, calls = counting_view()
     view(anonymous_get())

@@ -1,0 +1,323 @@
+"""`manage.py bench`: how fast the public pages are, measured against a yardstick.
+
+Runs the production stack on this machine: PostgreSQL and Redis from DATABASE_URL and
+REDIS_URL, gunicorn with sync workers and the production settings, static files from
+whitenoise. Each scenario is loaded with wrk; its requests per second are compared with
+those of `/bench/minimal/`, the cheapest response Django can give, so the ratio says how much
+a page costs on top of the framework whatever the machine.
+
+A missed target is a finding, not a failure: the command exits non-zero only when the
+harness itself cannot run (no wrk, no database, a page that does not answer 200...).
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import get_commands
+from django.core.management.base import BaseCommand, CommandError
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    # Minimum requests/s as a fraction of the baseline's; None: measured, no target.
+    target: float | None = None
+
+
+BASELINE = Scenario("minimal", "/bench/minimal/")
+
+# Add a line here for each page worth watching.
+SCENARIOS = [
+    BASELINE,
+    Scenario("home (ja)", "/", target=0.60),
+    Scenario("home (en)", "/en/", target=0.60),
+]
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    p99_ms: float
+    requests: int
+    errors: int  # non-2xx/3xx responses plus socket errors
+
+
+_WRK_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _duration_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if match is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match[1]) * _WRK_UNITS_MS[match[2]]
+
+
+def parse_wrk_output(output: str) -> WrkResult:
+    """Read requests/s, the 99th percentile and the error counts from `wrk --latency`."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s*99(?:\.0+)?%\s+(\S+)", output, re.MULTILINE)
+    total = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
+    if not (rps and p99 and total):
+        raise ValueError(f"unexpected wrk output:\n{output}")
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        errors += int(non_2xx[1])
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if sockets:
+        errors += sum(int(count) for count in sockets.groups())
+    return WrkResult(
+        requests_per_second=float(rps[1]),
+        p99_ms=_duration_ms(p99[1]),
+        requests=int(total[1]),
+        errors=errors,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the public pages under gunicorn with the production settings, against "
+        "/bench/minimal/. Needs DATABASE_URL (PostgreSQL), REDIS_URL and wrk."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=int, default=10, help="Seconds per scenario.")
+        parser.add_argument("--connections", type=int, default=32, help="Open connections.")
+        parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
+        parser.add_argument("--warmup", type=int, default=2, help="Warm-up seconds per page.")
+
+    def handle(self, *args, duration, connections, threads, workers, warmup, **options):
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            raise CommandError("wrk is not installed (apt-get install wrk).")
+        database_url = os.environ.get("DATABASE_URL", "")
+        if not database_url.startswith(("postgres://", "postgresql://", "pgsql://", "psql://")):
+            raise CommandError(
+                "DATABASE_URL must point to a PostgreSQL database, e.g. "
+                "postgres://postgres@127.0.0.1:5432/center_bench"
+            )
+        if not os.environ.get("REDIS_URL", "").startswith(("redis://", "rediss://")):
+            raise CommandError("REDIS_URL must point to Redis, e.g. redis://127.0.0.1:6379/0")
+
+        workdir = Path(tempfile.mkdtemp(prefix="center-bench-"))
+        port = _free_port()
+        env = self._environment(workdir, port)
+        server = None
+        try:
+            self._prepare(env, workdir)
+            server = self._start_gunicorn(env, workdir, port, workers)
+            base_url = f"http://127.0.0.1:{port}"
+            results = {}
+            for scenario in SCENARIOS:
+                self._check_page(base_url + scenario.path, workdir)
+                self._wrk(wrk, base_url + scenario.path, warmup, connections, threads)
+                self.stdout.write(f"Measuring {scenario.path} for {duration} s…")
+                results[scenario] = self._wrk(
+                    wrk, base_url + scenario.path, duration, connections, threads
+                )
+        finally:
+            if server is not None:
+                self._stop(server)
+            shutil.rmtree(workdir, ignore_errors=True)
+        self._report(results, duration, connections, threads, workers)
+
+    # Set-up ----------------------------------------------------------------------
+
+    def _environment(self, workdir: Path, port: int) -> dict[str, str]:
+        """The production settings, made to run on this machine over plain HTTP."""
+        env = dict(os.environ)
+        env.update(
+            DJANGO_SETTINGS_MODULE="center.settings.production",
+            SECRET_KEY=f"bench-{secrets.token_urlsafe(48)}",
+            DJANGO_DEBUG="false",
+            ALLOWED_HOSTS="127.0.0.1",
+            CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
+            SITE_URL=f"http://127.0.0.1:{port}",
+            SECURE_SSL_REDIRECT="false",
+            EMAIL_URL="dummymail://",
+            STATIC_ROOT=str(workdir / "static"),
+            MEDIA_ROOT=str(workdir / "media"),
+            PRIVATE_MEDIA_ROOT=str(workdir / "private"),
+            LOG_LEVEL="WARNING",
+        )
+        return env
+
+    def _manage(self, env: dict[str, str], *arguments: str) -> None:
+        self.stdout.write(f"manage.py {' '.join(arguments)}")
+        completed = subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if completed.returncode != 0:
+            raise CommandError(
+                f"manage.py {' '.join(arguments)} failed:\n{completed.stderr[-3000:]}"
+            )
+
+    def _prepare(self, env: dict[str, str], workdir: Path) -> None:
+        self._manage(env, "migrate", "--noinput", "-v", "0")
+        if "load_demo" in get_commands():
+            # Pages with content, as a visitor would see them; idempotent.
+            self._manage(env, "load_demo", "--allow-without-debug", "--quiet-logins")
+        else:
+            self.stdout.write("No load_demo command yet: measuring the pages without data.")
+        self._manage(env, "collectstatic", "--noinput", "-v", "0")
+        # Drop pages a previous run (or older code) left in the shared Redis cache.
+        self._manage(
+            env,
+            "shell",
+            "-c",
+            "from center.core.cache import public_cache_invalidate; public_cache_invalidate()",
+        )
+
+    def _start_gunicorn(self, env, workdir: Path, port: int, workers: int):
+        log = workdir / "gunicorn.log"
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "center.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--worker-class",
+            "sync",
+        ]
+        self.stdout.write(" ".join(command[2:]))
+        with log.open("wb") as log_file:
+            # A session of its own, so stopping it stops the workers too.
+            server = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        url = f"http://127.0.0.1:{port}{BASELINE.path}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise CommandError(f"gunicorn exited at start-up:\n{_tail(log)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return server
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.3)
+        self._stop(server)
+        raise CommandError(f"gunicorn did not answer {url} within 30 s:\n{_tail(log)}")
+
+    def _stop(self, server: subprocess.Popen) -> None:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+    # Measuring -------------------------------------------------------------------
+
+    def _check_page(self, url: str, workdir: Path) -> None:
+        """A page that fails would be benchmarked as a fast error page: refuse it."""
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError as exc:
+            raise CommandError(f"{url} did not answer: {exc}") from exc
+        if status != 200:
+            raise CommandError(
+                f"{url} answered {status}, not 200:\n{_tail(workdir / 'gunicorn.log')}"
+            )
+
+    def _wrk(self, wrk: str, url: str, seconds: int, connections: int, threads: int):
+        command = [
+            wrk,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ]
+        completed = subprocess.run(command, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise CommandError(f"{' '.join(command)} failed:\n{completed.stderr}")
+        try:
+            return parse_wrk_output(completed.stdout)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+
+    # Report ----------------------------------------------------------------------
+
+    def _report(self, results, duration, connections, threads, workers) -> None:
+        baseline = results[BASELINE].requests_per_second
+        self.stdout.write("")
+        self.stdout.write(
+            f"gunicorn -w {workers} (sync), production settings, PostgreSQL + Redis; "
+            f"wrk -t{threads} -c{connections} -d{duration}s; {os.cpu_count()} CPU(s)"
+        )
+        header = (
+            f"{'scenario':<12} {'URL':<18} {'req/s':>9} {'p99 ms':>8} "
+            f"{'vs minimal':>11} {'target':>8} {'errors':>7}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        verdicts = []
+        for scenario, result in results.items():
+            ratio = result.requests_per_second / baseline if baseline else 0.0
+            target = f"≥ {scenario.target:.0%}" if scenario.target is not None else "—"
+            self.stdout.write(
+                f"{scenario.name:<12} {scenario.path:<18} {result.requests_per_second:>9.1f} "
+                f"{result.p99_ms:>8.1f} {ratio:>11.0%} {target:>8} {result.errors:>7}"
+            )
+            if scenario.target is not None:
+                verdicts.append((scenario, ratio >= scenario.target, ratio))
+        self.stdout.write("")
+        for scenario, met, ratio in verdicts:
+            line = (
+                f"{scenario.name} ({scenario.path}): {ratio:.0%} of minimal, "
+                f"target ≥ {scenario.target:.0%}: "
+            )
+            if met:
+                self.stdout.write(line + self.style.SUCCESS("met"))
+            else:
+                self.stdout.write(line + self.style.WARNING("NOT met"))
