@@ -1,9 +1,10 @@
 """Page cache for anonymous visitors.
 
 Only opt-in views are cached, only for GET/HEAD by visitors with no session or pending
-messages, and only responses that set no cookie and carry no CSRF token or CSP nonce. The key holds the
-language and the full path; `public_cache_invalidate()` drops every cached page at once by
-bumping a generation number, so services call it after any change to public content.
+messages, and only responses that set no cookie and carry no CSRF token or CSP nonce.
+The key holds the language and the full path; `public_cache_invalidate()` drops every
+cached page at once by bumping a generation number, so services call it after any change
+to public content.
 """
 
 from functools import wraps
