@@ -8,6 +8,7 @@ third-party, project.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -330,7 +331,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": OUTBOX_SWEEP_INTERVAL_SECONDS,
     },
     "worker-heartbeat": {"task": "center.core.tasks.worker_heartbeat", "schedule": 60.0},
+    "consultation-booking-reminders": {
+        "task": "consultations.tasks.send_booking_reminders",
+        "schedule": crontab(minute=5),  # hourly: the day-before reminders
+    },
+    "consultation-followup-digests": {
+        "task": "consultations.tasks.send_followup_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "consultation-retention": {
+        "task": "consultations.tasks.anonymise_expired_consultations",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# Follow-up digest: open cases untouched for this many days count as stale.
+CONSULTATION_STALE_AFTER_DAYS = _read("CONSULTATION_STALE_AFTER_DAYS", env.int, default=7)
 OUTBOX_RESEND_AFTER_SECONDS = _read("OUTBOX_RESEND_AFTER_SECONDS", env.int, default=30)
 
 # ALLAUTH
@@ -359,7 +374,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "横浜市市民協働推進センター"
 # Paths that count as the back office: a user in a staff role reaches none of them
 # before setting up TOTP.
-BACK_OFFICE_PATH_PREFIXES = ["/admin/", "/dashboard/", "/network/"]
+BACK_OFFICE_PATH_PREFIXES = ["/admin/", "/dashboard/", "/network/", "/consultation/staff/"]
 
 # PROJECT
 # ------------------------------------------------------------------------------
