@@ -249,7 +249,7 @@ CONTENT_SECURITY_POLICY = {
 _email_url = env_url(
     "EMAIL_URL",
     "consolemail://",
-    ("consolemail", "smtp", "smtps", "submission", "memorymail", "dummymail"),
+    ("consolemail", "smtp", "smtps", "smtp+tls", "smtp+ssl", "memorymail", "dummymail"),
 )
 _email = _read("EMAIL_URL", env.email_url, default=_email_url or "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
