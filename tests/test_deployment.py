@@ -45,7 +45,9 @@ def _settings_variables() -> set[str]:
 
 def _clean_env(**overrides: str) -> dict[str, str]:
     """This process's environment minus any project setting, plus `overrides`."""
-    drop = _settings_variables() | {"DJANGO_SETTINGS_MODULE"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright; a
+    # deployed process never has it, and check --deploy rightly refuses it.
+    drop = _settings_variables() | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {name: value for name, value in os.environ.items() if name not in drop}
     env.update(overrides)
     return env
