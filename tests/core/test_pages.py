@@ -114,3 +114,11 @@ def test_every_page_has_one_h1_a_skip_link_and_landmarks(client, db):
 def test_privacy_page_states_the_retention_period(client, db, settings):
     settings.CONSULTATION_RETENTION_FISCAL_YEARS = 7
     assert "7" in client.get("/en/privacy/").content.decode()
+
+
+def test_pages_carry_a_self_only_content_security_policy(client, db):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
