@@ -1,28 +1,19 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from center.core.views import coming_soon_view
+from .views import public, sessions, staff
 
 app_name = "consultations"
 
 urlpatterns = [
-    path(
-        "",
-        coming_soon_view(
-            title=_("General consultation"),
-            summary=_(
-                "The one-stop window for collaboration proposals and questions about citizen activities."
-            ),
-            features=[
-                _("An online consultation form with a receipt number and a private tracking page"),
-                _(
-                    "Citizen collaboration consultation days and sessions with tax and labour advisers"
-                ),
-                _(
-                    "Replies from the center and the city's Citizen Collaboration Promotion Division"
-                ),
-            ],
-        ),
-        name="index",
-    ),
+    path("", public.consultation_form, name="index"),
+    path("thanks/<str:signed>/", public.receipt, name="receipt"),
+    path("track/<str:token>/", public.track, name="track"),
+    path("my/", public.my_cases, name="my"),
+    path("sessions/", sessions.session_list, name="sessions"),
+    path("sessions/slots/<int:pk>/book/", sessions.slot_book, name="slot_book"),
+    path("sessions/booked/<str:signed>/", sessions.booking_done, name="booking_done"),
+    path("sessions/cancel/<str:token>/", sessions.booking_cancel, name="booking_cancel"),
+    path("staff/attachments/<int:pk>/", staff.attachment_download, name="attachment"),
+    path("staff/agenda/", staff.weekly_agenda, name="agenda"),
+    path("staff/retention/", staff.retention_preview, name="retention"),
 ]

@@ -34,7 +34,14 @@ ROLES: dict[str, Role] = {
             _("Collaboration coordinator"),
             is_staff_role=True,
             uses_admin=True,
-            permissions=("core.view_ward", "core.view_sdggoal"),
+            permissions=(
+                "core.view_ward",
+                "core.view_sdggoal",
+                # Coordinators work on the cases assigned to them (scoped by the selector).
+                "consultations.view_consultation",
+                "consultations.change_consultation",
+                "consultations.add_caseevent",
+            ),
         ),
         Role(
             CENTER_STAFF,
@@ -49,6 +56,20 @@ ROLES: dict[str, Role] = {
                 "core.view_sdggoal",
                 "core.view_auditevent",
                 "core.view_outboxmessage",
+                *(
+                    f"consultations.{action}_{model}"
+                    for model in (
+                        "consultation",
+                        "caseevent",
+                        "attachment",
+                        "citysharing",
+                        "consultationsession",
+                        "sessionslot",
+                        "slotbooking",
+                    )
+                    for action in ("view", "add", "change")
+                ),
+                "consultations.export_personal_data",
             ),
         ),
         Role(
@@ -56,7 +77,14 @@ ROLES: dict[str, Role] = {
             _("City staff (Citizen Collaboration Promotion Division)"),
             is_staff_role=True,
             uses_admin=True,
-            permissions=("core.view_ward", "core.view_sdggoal"),
+            permissions=(
+                "core.view_ward",
+                "core.view_sdggoal",
+                # Cases shared with the city (scoped by the selector); they comment through
+                # the city comment form on the case page.
+                "consultations.view_consultation",
+                "consultations.view_caseevent",
+            ),
         ),
         Role(
             WARD_STAFF,

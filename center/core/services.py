@@ -20,10 +20,12 @@ def audit_event_record(
     target: models.Model,
     detail: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
+    label: str | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` (an AuditEvent.Action) to `target`.
 
     Call it wherever personal data is read or changed; pass the request to keep the IP.
+    `label` replaces str(target) where that would copy personal data into the log.
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
@@ -32,7 +34,7 @@ def audit_event_record(
         action=action,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         target_id=str(target.pk),
-        target_repr=str(target)[:200],
+        target_repr=(label if label is not None else str(target))[:200],
         detail=detail or {},
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
     )

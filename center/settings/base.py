@@ -370,6 +370,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind a load balancer, the number of proxies that append to X-Forwarded-For: the client
+# address used by login rate limits and the consultation form's spam limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "横浜市市民協働推進センター"
 # Paths that count as the back office: a user in a staff role reaches none of them

@@ -100,6 +100,13 @@ def _run_axe(page, new_context, url: str) -> list[dict]:
         context.close()
 
 
+def axe_violations(page) -> list[str]:
+    """axe's WCAG 2.1 A/AA violations on the page as loaded, formatted for a failure message
+    (for journeys that reach pages the crawl cannot: receipts, tracking pages...)."""
+    violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    return [_format_violation(page.url, violation) for violation in violations]
+
+
 def _check_structure(page, language: str) -> list[str]:
     problems = []
     h1_count = page.locator("h1").count()
