@@ -15,7 +15,6 @@ from .models import (
     ConsultationSession,
     RequesterType,
     SessionSlot,
-    SlotBooking,
     Status,
     Topic,
 )
@@ -298,12 +297,40 @@ def _demo_sessions(now) -> None:
                 advisor=advisor,
                 advisor_role=role,
             )
-    first_slot = SessionSlot.objects.order_by("starts_at").first()
-    booked_case = Consultation.objects.filter(status=Status.WAITING).first()
-    if first_slot and booked_case:
-        SlotBooking.objects.create(
-            slot=first_slot,
-            consultation=booked_case,
-            name=booked_case.requester_name,
-            email=booked_case.email or "demo@example.jp",
+    slots = list(SessionSlot.objects.order_by("starts_at")[:3:2])
+    bookers = [
+        (
+            "小林",
+            "真理",
+            "コバヤシ",
+            "マリ",
+            "NPO法人あおばの森",
+            RequesterType.NPO,
+            Topic.MANAGEMENT,
+            "来年度の事業計画と助成金の申請について相談したいです。",
+        ),
+        (
+            "吉田",
+            "大輔",
+            "ヨシダ",
+            "ダイスケ",
+            "",
+            RequesterType.INDIVIDUAL,
+            Topic.FOUNDING,
+            "地域の見守り活動を団体として始めたいので、進め方を知りたいです。",
+        ),
+    ]
+    for slot, booker in zip(slots, bookers, strict=False):
+        family, given, kana_f, kana_g, org, rtype, topic, body = booker
+        services.slot_book(
+            slot=slot,
+            family_name=family,
+            given_name=given,
+            family_name_kana=kana_f,
+            given_name_kana=kana_g,
+            organization_name=org,
+            requester_type=rtype,
+            topic=topic,
+            body=body,
+            email=f"booking{slot.pk}@example.jp",
         )
