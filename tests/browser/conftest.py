@@ -93,3 +93,23 @@ def _screenshot_open_pages(item) -> None:
             page.screenshot(path=screenshot_path(name), full_page=True)
         except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the failure
             item.add_report_section("call", "screenshot", f"could not save {name}: {exc}")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Put back the rows migrations load (wards, SDGs, content types, roles) when an earlier
+    transactional test flushed them and serialized rollback could not restore them: under
+    Playwright's event loop the test may see a fresh database connection without the
+    serialized copy Django keeps on the original one."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from center.core.models import Ward
+
+    if Ward.objects.exists():
+        return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    wards_and_sdgs = importlib.import_module("center.core.migrations.0002_wards_and_sdgs")
+    wards_and_sdgs.load(apps, None)

@@ -45,7 +45,7 @@ def test_citizen_consults_and_reads_the_staff_reply(page, live_server, center_st
     page.fill("[name=given_name_kana]", "いちろう")
     page.fill("[name=organization_name]", "本町一丁目町内会")
     page.fill("[name=email]", "yamada@example.jp")
-    page.select_option("[name=ward]", label="中区")
+    page.select_option("[name=ward]", "naka")
     page.check("[name=topic][value=proposal]")
     page.fill("[name=title]", "防災訓練を企業と一緒に開きたい")
     page.fill("[name=body]", "近くの企業の社員の方にも参加していただく方法を相談したいです。")

@@ -6,7 +6,6 @@ from center.celery_app import app
 from center.core.models import OutboxMessage
 from center.core.services import outbox_sweep
 from consultations.models import Consultation
-from tests.core.test_outbox import broker_down  # noqa: F401  (fixture)
 
 from . import fresh_cache_fixture, private_media_fixture, valid_post  # noqa: F401
 
@@ -14,7 +13,11 @@ pytestmark = pytest.mark.usefixtures("fresh_cache", "private_media")
 
 
 def test_the_case_is_stored_and_mailed_later_when_the_broker_is_down(
-    client, db, broker_down, django_capture_on_commit_callbacks, mailoutbox  # noqa: F811
+    client,
+    db,
+    broker_down,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/consultation/", valid_post())

@@ -9,23 +9,6 @@ from center.core.models import OutboxMessage
 from center.core.services import outbox_enqueue, outbox_sweep
 
 
-@pytest.fixture
-def broker_down():
-    """Point Celery at a port where nothing listens, as when Redis is down."""
-    saved = {
-        "task_always_eager": app.conf.task_always_eager,
-        "broker_url": app.conf.broker_url,
-    }
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app._pool = None
-    app.__dict__.pop("amqp", None)
-    yield
-    app.conf.update(saved)
-    app._pool = None
-    app.__dict__.pop("amqp", None)
-
-
 def _register(email: str) -> User:
     with transaction.atomic():
         user = User.objects.create_user(email=email, password="x" * 12)

@@ -10,6 +10,7 @@ A missed target is a finding, not a failure: the command exits non-zero only whe
 harness itself cannot run (no wrk, no database, a page that does not answer 200...).
 """
 
+import importlib
 import os
 import re
 import secrets
@@ -25,6 +26,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
@@ -115,8 +117,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
         parser.add_argument("--warmup", type=int, default=2, help="Warm-up seconds per page.")
+        parser.add_argument(
+            "--skip-apps", action="store_true", help="Only the pages, not the apps' benches."
+        )
 
-    def handle(self, *args, duration, connections, threads, workers, warmup, **options):
+    def handle(
+        self, *args, duration, connections, threads, workers, warmup, skip_apps=False, **options
+    ):
         wrk = shutil.which("wrk")
         if wrk is None:
             raise CommandError("wrk is not installed (apt-get install wrk).")
@@ -145,11 +152,27 @@ class Command(BaseCommand):
                 results[scenario] = self._wrk(
                     wrk, base_url + scenario.path, duration, connections, threads
                 )
+            self._report(results, duration, connections, threads, workers)
+            if not skip_apps:
+                self._run_app_benches(base_url)
         finally:
             if server is not None:
                 self._stop(server)
             shutil.rmtree(workdir, ignore_errors=True)
-        self._report(results, duration, connections, threads, workers)
+
+    def _run_app_benches(self, base_url: str) -> None:
+        """Each app may add its own measurements in `<app>/bench.py`: `run(base_url, stdout)`
+        runs against the same gunicorn and database."""
+        for app_config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{app_config.name}.bench")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.bench":
+                    raise
+                continue
+            self.stdout.write("")
+            self.stdout.write(f"== {app_config.verbose_name} ({app_config.name}/bench.py)")
+            module.run(base_url=base_url, stdout=self.stdout)
 
     # Set-up ----------------------------------------------------------------------
 
@@ -169,6 +192,8 @@ class Command(BaseCommand):
             MEDIA_ROOT=str(workdir / "media"),
             PRIVATE_MEDIA_ROOT=str(workdir / "private"),
             LOG_LEVEL="WARNING",
+            # Benches may simulate many visitors behind one proxy (X-Forwarded-For).
+            TRUSTED_PROXY_COUNT="1",
         )
         return env
 
