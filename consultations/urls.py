@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, sessions, staff
+from .views import public, sessions, staff, ward
 
 app_name = "consultations"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("staff/attachments/<int:pk>/", staff.attachment_download, name="attachment"),
     path("staff/agenda/", staff.weekly_agenda, name="agenda"),
     path("staff/retention/", staff.retention_preview, name="retention"),
+    path("staff/referred/", ward.referred_cases, name="referred"),
+    path("staff/referred/<int:pk>/", ward.referred_case, name="referred_case"),
 ]
