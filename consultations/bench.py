@@ -11,10 +11,10 @@ import re
 import statistics
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
 
 from django.db import connection
 from django.test import Client
@@ -44,12 +44,24 @@ def _hidden_value(page: str, name: str) -> str:
 
 
 def _prepare_visitor(base_url: str, index: int):
-    """Load the form as one visitor would: its own cookie jar and CSRF token."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    """Load the form as one visitor would: its own cookies and CSRF token.
+
+    The production settings mark cookies Secure, so each request says it came through the
+    TLS-terminating proxy (X-Forwarded-Proto), and the cookie is sent back by hand."""
     address = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256 + 1}"
-    opener.addheaders = [("X-Forwarded-For", address)]
-    page = opener.open(f"{base_url}/consultation/", timeout=30).read().decode()
+    headers = {
+        "X-Forwarded-For": address,
+        "X-Forwarded-Proto": "https",
+        "Referer": base_url.replace("http://", "https://") + "/consultation/",
+    }
+    response = urllib.request.urlopen(
+        urllib.request.Request(f"{base_url}/consultation/", headers=headers), timeout=30
+    )
+    page = response.read().decode()
+    cookies = "; ".join(
+        header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie") or []
+    )
+    headers["Cookie"] = cookies
     fields = {
         "csrfmiddlewaretoken": _hidden_value(page, "csrfmiddlewaretoken"),
         "form_started": _hidden_value(page, "form_started"),
@@ -67,21 +79,30 @@ def _prepare_visitor(base_url: str, index: int):
         "body": "活動場所について相談したいです。" * 5,
         "privacy_consent": "on",
     }
-    return opener, fields
+    return headers, fields
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_no_redirect = urllib.request.build_opener(_NoRedirect)
 
 
 def _submit(base_url: str, visitor) -> float:
-    opener, fields = visitor
+    headers, fields = visitor
     data = urllib.parse.urlencode(fields).encode()
-    request = urllib.request.Request(
-        f"{base_url}/consultation/", data=data, headers={"Referer": f"{base_url}/consultation/"}
-    )
+    request = urllib.request.Request(f"{base_url}/consultation/", data=data, headers=headers)
     started = time.perf_counter()
-    response = opener.open(request, timeout=60)
-    response.read()
+    try:
+        response = _no_redirect.open(request, timeout=60)
+        status, location = response.status, response.headers.get("Location", "")
+    except urllib.error.HTTPError as redirect:  # urllib reports an unfollowed 302 this way
+        status, location = redirect.code, redirect.headers.get("Location", "")
     elapsed = time.perf_counter() - started
-    if "/consultation/thanks/" not in response.geturl():
-        raise RuntimeError(f"submission not accepted: ended at {response.geturl()}")
+    if status != 302 or "/consultation/thanks/" not in location:
+        raise RuntimeError(f"submission not accepted: {status} {location}")
     return elapsed
 
 

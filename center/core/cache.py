@@ -5,32 +5,74 @@ messages, and only responses that set no cookie and carry no CSRF token or CSP n
 The key holds the language and the full path; `public_cache_invalidate()` drops every
 cached page at once by bumping a generation number, so services call it after any change
 to public content.
+
+Two tiers: the shared cache (Redis in production) and a small copy in each process. Each
+process re-reads the generation from the shared cache at most every
+PUBLIC_PAGE_GENERATION_CHECK_SECONDS, so a hit usually costs no network round trip; a
+change made through another process shows within that many seconds, a change made in this
+process at once.
 """
 
+import threading
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
 _PRIVATE_COOKIES = ("sessionid", "messages")
 
+_local_pages = LocMemCache("public-pages", {"OPTIONS": {"MAX_ENTRIES": 500}})
+_generation_memo = threading.local()
+# A process's own copy never outlives this, whatever the shared entry's lifetime.
+LOCAL_SECONDS = 60
+
+
+def _local_tier_enabled() -> bool:
+    # Without a generation memo every request asks the shared cache, and a process-local
+    # copy could outlive a cleared shared cache; so the two go together.
+    return settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS > 0
+
+
+def public_cache_clear() -> None:
+    """Forget every cached page in this process and the shared cache (tests, deploys)."""
+    public_cache_invalidate()
+    _local_pages.clear()
+
 
 def public_cache_invalidate() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation stored yet
-        cache.set(GENERATION_KEY, 1, None)
+        cache.set(GENERATION_KEY, _fresh_generation(), None)
+    _generation_memo.checked_at = None
+
+
+def _fresh_generation() -> int:
+    # Not 1: after the shared cache is emptied (a Redis restart), a restarted count could
+    # meet a number that process copies still hold pages under.
+    return time.time_ns() // 1000
+
+
+def _shared_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
+    return generation
 
 
 def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
+    now = time.monotonic()
+    checked_at = getattr(_generation_memo, "checked_at", None)
+    if checked_at is None or now - checked_at >= settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS:
+        _generation_memo.value = _shared_generation()
+        _generation_memo.checked_at = now
+    return _generation_memo.value
 
 
 def _cacheable_request(request) -> bool:
@@ -62,7 +104,13 @@ def public_cache(view=None, *, timeout: int | None = None):
             if not _cacheable_request(request):
                 return view_func(request, *args, **kwargs)
             key = f"public-pages:{_generation()}:{get_language()}:{request.get_full_path()}"
-            cached = cache.get(key)
+            seconds = timeout if timeout is not None else settings.PUBLIC_PAGE_CACHE_SECONDS
+            local = _local_tier_enabled()
+            cached = _local_pages.get(key) if local else None
+            if cached is None:
+                cached = cache.get(key)
+                if cached is not None and local:
+                    _local_pages.set(key, cached, min(seconds, LOCAL_SECONDS))
             if cached is not None:
                 return cached
             response = view_func(request, *args, **kwargs)
@@ -70,11 +118,9 @@ def public_cache(view=None, *, timeout: int | None = None):
                 response = response.render()
             if _cacheable_response(request, response):
                 patch_cache_control(response, public=True, max_age=60)
-                cache.set(
-                    key,
-                    response,
-                    timeout if timeout is not None else settings.PUBLIC_PAGE_CACHE_SECONDS,
-                )
+                cache.set(key, response, seconds)
+                if local:
+                    _local_pages.set(key, response, min(seconds, LOCAL_SECONDS))
             return response
 
         return wrapper

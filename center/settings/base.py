@@ -295,7 +295,7 @@ REDIS_URL = env_url("REDIS_URL", None, ("redis", "rediss"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "center.lib.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "center",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -304,6 +304,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PUBLIC_PAGE_CACHE_SECONDS = _read("PUBLIC_PAGE_CACHE_SECONDS", env.int, default=300)
+# How stale another process's view of a content change may be (see center/core/cache.py).
+PUBLIC_PAGE_GENERATION_CHECK_SECONDS = _read(
+    "PUBLIC_PAGE_GENERATION_CHECK_SECONDS", env.float, default=2.0
+)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -1,7 +1,7 @@
 """Production only hardens the base settings; everything else comes from the environment."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env, env_bool
+from .base import env, env_bool
 
 SECRET_KEY = env.str("SECRET_KEY")  # no default: start-up fails without one
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
@@ -24,15 +24,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "center",
-        }
-    }
 
 TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
     (

@@ -16,6 +16,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ACCOUNT_RATE_LIMITS = False
+# Every test sees the shared cache directly (no per-process page copies between tests).
+PUBLIC_PAGE_GENERATION_CHECK_SECONDS = 0
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {

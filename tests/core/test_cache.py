@@ -120,3 +120,37 @@ def test_home_page_through_the_full_stack_is_cached_for_anonymous(client, db, se
     assert first.status_code == 200
     assert "public" in first.get("Cache-Control", "")
     assert not first.cookies
+
+
+def test_with_process_copies_a_change_in_this_process_shows_at_once(settings):
+    settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS = 60
+    from center.core.cache import public_cache_clear
+
+    public_cache_clear()
+    view, calls = counting_view()
+    view(anonymous_get())
+    cache.clear()  # the shared copy is gone: the process copy answers
+    view(anonymous_get())
+    assert len(calls) == 1
+    public_cache_invalidate()
+    view(anonymous_get())
+    assert len(calls) == 2
+    public_cache_clear()
+
+
+def test_another_process_sees_an_invalidation_after_the_check_interval(settings, monkeypatch):
+    settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS = 2
+    from center.core import cache as page_cache
+
+    page_cache.public_cache_clear()
+    view, calls = counting_view()
+    view(anonymous_get())
+    # Another process bumps the shared generation; this one notices at its next check.
+    cache.incr(page_cache.GENERATION_KEY)
+    view(anonymous_get())
+    assert len(calls) == 1
+    later = page_cache.time.monotonic() + 3
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    view(anonymous_get())
+    assert len(calls) == 2
+    page_cache.public_cache_clear()
