@@ -47,6 +47,10 @@ SCENARIOS = [
     BASELINE,
     Scenario("home (ja)", "/", target=0.60),
     Scenario("home (en)", "/en/", target=0.60),
+    Scenario("about", "/about/", target=0.60),
+    Scenario("相談会 list", "/consultation/sessions/", target=0.60),
+    # The form carries a CSRF token, so it is never cached: measured, no target.
+    Scenario("consultation form", "/consultation/"),
 ]
 
 
