@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from center.core.models import Ward
 
 from . import spam
-from .models import ContactPreference, RequesterType, Topic
+from .models import REQUESTER_FIELDS, SUBJECT_FIELDS, ContactPreference, RequesterType, Topic
 from .services import MAX_ATTACHMENTS, PRIVACY_NOTICE_VERSION
 from .uploads import (
     ACCEPT_ATTRIBUTE,
@@ -443,22 +443,7 @@ class ConsultationForm(forms.Form):
     def consultation_fields(self) -> dict:
         """The model fields for `consultation_submit`, from a valid form."""
         data = self.cleaned_data
-        names = (
-            "requester_type",
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "organization_name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "ward",
-            "topic",
-            "title",
-            "body",
-            "sensitive_consent",
-        )
+        names = (*REQUESTER_FIELDS, *SUBJECT_FIELDS, "sensitive_consent")
         return {
             **{name: data[name] for name in names},
             "privacy_notice_version": PRIVACY_NOTICE_VERSION,

@@ -10,6 +10,8 @@ from center.core.models import Ward
 
 from .models import (
     ALLOWED_TRANSITIONS,
+    REQUESTER_FIELDS,
+    SUBJECT_FIELDS,
     Channel,
     Consultation,
     ConsultationSession,
@@ -65,20 +67,9 @@ class ConsultationChangeForm(forms.ModelForm):
             "priority",
             "assignee",
             "follow_up_due",
-            "requester_type",
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "organization_name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "ward",
+            *REQUESTER_FIELDS,
             "channel",
-            "topic",
-            "title",
-            "body",
+            *SUBJECT_FIELDS,
         ]
 
     def __init__(self, *args, **kwargs):

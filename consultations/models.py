@@ -91,6 +91,23 @@ class Priority(models.IntegerChoices):
     URGENT = 4, _("Urgent")
 
 
+# The fields that describe who asks and what about: filled in by the public form, by staff
+# intake and in the admin; one list so the three never drift apart.
+REQUESTER_FIELDS = (
+    "requester_type",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "organization_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "ward",
+)
+SUBJECT_FIELDS = ("topic", "title", "body")
+
+
 class ReferenceCounter(models.Model):
     """The last reference number given out in a fiscal year (S2026-0042).
 

@@ -21,6 +21,8 @@ from center.lib.storage import private_storage
 
 from ..models import (
     FINISHED_STATUSES,
+    REQUESTER_FIELDS,
+    SUBJECT_FIELDS,
     Attachment,
     CaseEvent,
     Channel,
@@ -291,24 +293,7 @@ def consultation_record_view(*, consultation: Consultation, actor, request=None)
 # Plain fields staff may edit on the case page. Status, assignee, sharing, referral and
 # quarantine are left out: each has its own service, which leaves a line on the timeline.
 EDITABLE_FIELDS = frozenset(
-    {
-        "channel",
-        "priority",
-        "follow_up_due",
-        "requester_type",
-        "family_name",
-        "given_name",
-        "family_name_kana",
-        "given_name_kana",
-        "organization_name",
-        "email",
-        "phone",
-        "preferred_contact",
-        "ward",
-        "topic",
-        "title",
-        "body",
-    }
+    {"channel", "priority", "follow_up_due", *REQUESTER_FIELDS, *SUBJECT_FIELDS}
 )
 
 
