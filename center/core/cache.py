@@ -13,6 +13,7 @@ change made through another process shows within that many seconds, a change mad
 process at once.
 """
 
+import hashlib
 import threading
 import time
 from functools import wraps
@@ -24,6 +25,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
+MAX_CACHED_QUERY_LENGTH = 200
 _PRIVATE_COOKIES = ("sessionid", "messages")
 
 _local_pages = LocMemCache("public-pages", {"OPTIONS": {"MAX_ENTRIES": 500}})
@@ -78,6 +80,9 @@ def _generation() -> int:
 def _cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
+    # Junk query strings would each take a cache entry: real filter links are short.
+    if len(request.META.get("QUERY_STRING", "")) > MAX_CACHED_QUERY_LENGTH:
+        return False
     if any(name in request.COOKIES for name in _PRIVATE_COOKIES):
         return False
     return not request.user.is_authenticated
@@ -103,7 +108,9 @@ def public_cache(view=None, *, timeout: int | None = None):
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view_func(request, *args, **kwargs)
-            key = f"public-pages:{_generation()}:{get_language()}:{request.get_full_path()}"
+            # Hashed: keys stay short whatever the URL (memcached refuses keys over 250 bytes).
+            path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            key = f"public-pages:{_generation()}:{get_language()}:{path_hash}"
             seconds = timeout if timeout is not None else settings.PUBLIC_PAGE_CACHE_SECONDS
             local = _local_tier_enabled()
             cached = _local_pages.get(key) if local else None

@@ -154,3 +154,11 @@ def test_another_process_sees_an_invalidation_after_the_check_interval(settings,
     view(anonymous_get())
     assert len(calls) == 2
     page_cache.public_cache_clear()
+
+
+def test_long_query_strings_are_served_but_never_stored():
+    view, calls = counting_view()
+    path = "/?q=" + "x" * 300
+    view(anonymous_get(path))
+    view(anonymous_get(path))
+    assert len(calls) == 2
