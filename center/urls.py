@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 
 from center.core import views as core_views
 from center.core.sitemaps import StaticViewSitemap
+from publications.sitemaps import NewsSitemap, StorySitemap, TalentSitemap
 
 # The admin signs in through allauth: same rate limits, same MFA step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,7 +17,12 @@ admin.site.site_header = _("Yokohama Citizen Collaboration Promotion Center — 
 admin.site.site_title = _("Center back office")
 admin.site.index_title = _("Back office")
 
-sitemaps = {"pages": StaticViewSitemap}
+sitemaps = {
+    "pages": StaticViewSitemap,
+    "news": NewsSitemap,
+    "stories": StorySitemap,
+    "talent": TalentSitemap,
+}
 
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

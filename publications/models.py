@@ -1,0 +1,356 @@
+"""情報活用: news, 協働事例 case stories and the 協働人材バンク talent bank.
+
+(The magazine, pamphlets, newsletter and search come in later steps of the same issue.)
+Body texts are Markdown written by staff; they are turned into HTML through the allow-list
+sanitiser in `publications/text.py`, never shown raw.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    CITIZEN = "citizen", _("Citizens")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood associations")
+    NPO = "npo", _("NPOs and citizen groups")
+    COMPANY = "company", _("Companies")
+    UNIVERSITY = "university", _("Universities and schools")
+    GOVERNMENT = "government", _("Government")
+    OTHER = "other", _("Other")
+
+
+# News ---------------------------------------------------------------------------------------
+
+
+class NewsQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Visible to the public now: published, started, not yet expired."""
+        now = now or timezone.now()
+        return self.filter(is_published=True, publish_from__lte=now).filter(
+            Q(publish_until__isnull=True) | Q(publish_until__gt=now)
+        )
+
+    def for_listing(self):
+        return self.order_by("-is_pinned", "-publish_from")
+
+
+class NewsItem(models.Model):
+    class Category(models.TextChoices):
+        NOTICE = "notice", _("Notice")
+        EVENT = "event", _("Events")
+        CONSULTATION = "consultation", _("Consultation")
+        RECRUITMENT = "recruitment", _("Recruitment")
+        REPORT = "report", _("Activity report")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, default=Category.NOTICE
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    publish_from = models.DateTimeField(_("publish from"), default=timezone.now)
+    publish_until = models.DateTimeField(_("publish until"), null=True, blank=True)
+    is_pinned = models.BooleanField(_("pinned to the top"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NewsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_pinned", "-publish_from"]
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+        indexes = [
+            # The public list: published items in their window, pinned first, newest first.
+            models.Index(fields=["is_published", "-is_pinned", "-publish_from"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publish_until__isnull=True)
+                | Q(publish_until__gt=models.F("publish_from")),
+                name="news_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# 協働事例 case stories --------------------------------------------------------------------
+
+
+class Theme(models.Model):
+    """A theme stories are filed under (子育て, 防災, 環境...): staff-managed."""
+
+    name = models.CharField(_("name (Japanese)"), max_length=50, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ja").startswith("en") else self.name
+
+
+class CaseStoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=CaseStory.Status.PUBLISHED)
+
+    def for_listing(self):
+        return (
+            self.select_related("ward")
+            .prefetch_related("sdgs", "themes", "partners")
+            .prefetch_related(
+                models.Prefetch("photos", queryset=StoryPhoto.objects.order_by("order", "pk"))
+            )
+        )
+
+
+class CaseStory(models.Model):
+    """A 協働事例: who worked together, on what, with what result.
+
+    Workflow: a coordinator drafts and submits for review; center staff publish. Every
+    publication keeps a revision (`StoryRevision`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=400)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    ward = models.ForeignKey(
+        "core.Ward",
+        verbose_name=_("ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sdgs = models.ManyToManyField("core.SdgGoal", verbose_name=_("SDGs"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year the work took place."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseStoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("collaboration story")
+        verbose_name_plural = _("collaboration stories")
+        indexes = [
+            # The public list: published stories, newest first.
+            models.Index(fields=["status", "-published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StoryPartner(models.Model):
+    """One organisation or group that took part, with its sector."""
+
+    story = models.ForeignKey(
+        CaseStory, verbose_name=_("story"), on_delete=models.CASCADE, related_name="partners"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    role = models.CharField(_("role in the collaboration"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoryPhoto(models.Model):
+    """A photo, re-encoded without EXIF on upload. Alt text is required unless decorative."""
+
+    story = models.ForeignKey(
+        CaseStory, verbose_name=_("story"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="stories/%Y/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    is_decorative = models.BooleanField(_("decorative (no alternative text needed)"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_decorative=True) | ~Q(alt_text=""),
+                name="story_photo_alt_or_decorative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text or self.image.name
+
+
+class StoryRevision(models.Model):
+    """What a story said when it was published (or re-published): a record, never edited."""
+
+    story = models.ForeignKey(
+        CaseStory, verbose_name=_("story"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("body"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("story revision")
+        verbose_name_plural = _("story revisions")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.created_at:%Y-%m-%d})"
+
+
+# 協働人材バンク talent bank ---------------------------------------------------------------
+
+
+class TalentProfileQuerySet(models.QuerySet):
+    def published(self):
+        """Public only with the person's recorded, unwithdrawn consent."""
+        return self.filter(
+            is_published=True,
+            consent_given_at__isnull=False,
+            consent_withdrawn_at__isnull=True,
+        )
+
+
+class Expertise(models.Model):
+    """A field of expertise (NPO運営, 協働コーディネート, ファンドレイジング...)."""
+
+    name = models.CharField(_("name (Japanese)"), max_length=50, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("field of expertise")
+        verbose_name_plural = _("fields of expertise")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ja").startswith("en") else self.name
+
+
+class TalentProfile(models.Model):
+    """A collaboration coordinator's public profile. Contact goes through the center only:
+    the email address here is for staff and is never shown."""
+
+    name = models.CharField(_("name"), max_length=100)
+    name_kana = models.CharField(_("name (furigana)"), max_length=100)
+    photo = models.ImageField(_("photo"), upload_to="talent/", blank=True)
+    photo_alt = models.CharField(_("photo alternative text"), max_length=200, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    expertise = models.ManyToManyField(Expertise, verbose_name=_("fields of expertise"), blank=True)
+    wards = models.ManyToManyField(
+        "core.Ward", verbose_name=_("areas (wards)"), blank=True, related_name="+"
+    )
+    activities = models.TextField(_("activities (Markdown)"), blank=True)
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("e.g. 日本語, English")
+    )
+    email = models.EmailField(_("email address (never shown)"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    consent_given_at = models.DateTimeField(
+        _("consent to publication given"), null=True, blank=True
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TalentProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_kana"]
+        verbose_name = _("talent profile")
+        verbose_name_plural = _("talent bank")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TalentContactRequest(models.Model):
+    """A visitor's message to a coordinator, passed on by staff (no address is exposed)."""
+
+    profile = models.ForeignKey(
+        TalentProfile,
+        verbose_name=_("coordinator"),
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email address"))
+    organization = models.CharField(_("organisation"), max_length=200, blank=True)
+    message = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+
+    def __str__(self) -> str:
+        return f"{self.profile} ← {self.name}"

@@ -3,47 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from center.core.views import coming_soon_view
 
+from .views import news, stories, talent
+
 app_name = "publications"
 
 urlpatterns = [
-    path(
-        "news/",
-        coming_soon_view(
-            title=_("News"),
-            summary=_("News and announcements from the center."),
-            features=[
-                _("News and announcements"),
-                _("RSS and Atom feeds"),
-            ],
-        ),
-        name="news",
-    ),
-    path(
-        "stories/",
-        coming_soon_view(
-            title=_("Collaboration stories"),
-            summary=_(
-                "Stories of collaboration between citizens, groups, companies, universities and the city."
-            ),
-            features=[
-                _("Stories filtered by ward, SDG goal and sector"),
-                _("Photos and the partners involved"),
-            ],
-        ),
-        name="stories",
-    ),
-    path(
-        "talent/",
-        coming_soon_view(
-            title=_("Collaboration talent bank"),
-            summary=_("Profiles of collaboration coordinators active in Yokohama."),
-            features=[
-                _("Coordinator profiles by field and ward"),
-                _("Contact through the center"),
-            ],
-        ),
-        name="talent",
-    ),
+    path("news/", news.news_list, name="news"),
+    path("news/<int:pk>/", news.news_detail, name="news_detail"),
+    path("news/feed/rss/", news.news_rss, name="news_rss"),
+    path("news/feed/atom/", news.news_atom, name="news_atom"),
+    path("stories/", stories.story_list, name="stories"),
+    path("stories/<int:pk>/", stories.story_detail, name="story_detail"),
+    path("stories/feed/rss/", stories.story_rss, name="story_rss"),
+    path("stories/feed/atom/", stories.story_atom, name="story_atom"),
+    path("talent/", talent.talent_list, name="talent"),
+    path("talent/<int:pk>/", talent.talent_detail, name="talent_detail"),
+    path("talent/<int:pk>/contact/", talent.talent_contact, name="talent_contact"),
+    path("talent/<int:pk>/contact/sent/", talent.talent_contact_sent, name="talent_contact_sent"),
     path(
         "magazine/",
         coming_soon_view(

@@ -41,6 +41,24 @@ ROLES: dict[str, Role] = {
                 "consultations.view_consultation",
                 "consultations.change_consultation",
                 "consultations.add_caseevent",
+                # They draft news and case stories (only their own drafts, scoped in the
+                # admin; publishing stays with center staff) and keep talent profiles.
+                "publications.view_newsitem",
+                "publications.add_newsitem",
+                "publications.change_newsitem",
+                "publications.view_casestory",
+                "publications.add_casestory",
+                "publications.change_casestory",
+                *(
+                    f"publications.{action}_{model}"
+                    for model in ("storypartner", "storyphoto")
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "publications.view_theme",
+                "publications.view_talentprofile",
+                "publications.add_talentprofile",
+                "publications.change_talentprofile",
+                "publications.view_expertise",
             ),
         ),
         Role(
@@ -70,6 +88,22 @@ ROLES: dict[str, Role] = {
                     for action in ("view", "add", "change")
                 ),
                 "consultations.export_personal_data",
+                "consultations.delete_sessionslot",
+                *(
+                    f"publications.{action}_{model}"
+                    for model in (
+                        "newsitem",
+                        "casestory",
+                        "storypartner",
+                        "storyphoto",
+                        "theme",
+                        "talentprofile",
+                        "expertise",
+                        "talentcontactrequest",
+                    )
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "publications.view_storyrevision",
             ),
         ),
         Role(

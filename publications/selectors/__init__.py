@@ -1,0 +1,5 @@
+"""Reads of the publications app, by subject (with their visibility rules)."""
+
+from .news import *  # noqa: F403
+from .stories import *  # noqa: F403
+from .talent import *  # noqa: F403

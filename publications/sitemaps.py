@@ -1,0 +1,48 @@
+"""Sitemaps of the publications app: every published news item, story and talent profile,
+in Japanese and English (registered in center/urls.py)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import CaseStory, NewsItem, TalentProfile
+
+
+class _PublicationSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    url_name: str
+
+    def location(self, item) -> str:
+        return reverse(self.url_name, args=[item.pk])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class NewsSitemap(_PublicationSitemap):
+    changefreq = "monthly"
+    url_name = "publications:news_detail"
+
+    def items(self):
+        return (
+            NewsItem.objects.published().order_by("-publish_from", "-pk").only("pk", "updated_at")
+        )
+
+
+class StorySitemap(_PublicationSitemap):
+    changefreq = "monthly"
+    url_name = "publications:story_detail"
+
+    def items(self):
+        return (
+            CaseStory.objects.published().order_by("-published_at", "-pk").only("pk", "updated_at")
+        )
+
+
+class TalentSitemap(_PublicationSitemap):
+    changefreq = "monthly"
+    url_name = "publications:talent_detail"
+
+    def items(self):
+        return TalentProfile.objects.published().order_by("pk").only("pk", "updated_at")

@@ -1,0 +1,1 @@
+"""Tests of the publications app: news, case stories, the talent bank."""
