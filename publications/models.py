@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sector(models.TextChoices):
@@ -132,7 +133,7 @@ class CaseStory(models.Model):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "review", _("Waiting for review")
         PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("story status", "Withdrawn")
 
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=400)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from center.core.views import coming_soon_view
 
-from .views import news, stories, talent
+from .views import news, search, stories, talent
 
 app_name = "publications"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("stories/<int:pk>/", stories.story_detail, name="story_detail"),
     path("stories/feed/rss/", stories.story_rss, name="story_rss"),
     path("stories/feed/atom/", stories.story_atom, name="story_atom"),
+    path("search/", search.search, name="search"),
     path("talent/", talent.talent_list, name="talent"),
     path("talent/<int:pk>/", talent.talent_detail, name="talent_detail"),
     path("talent/<int:pk>/contact/", talent.talent_contact, name="talent_contact"),

@@ -17,7 +17,7 @@ class StaticViewSitemap(Sitemap):
         "core:access",
         "core:privacy",
         "core:accessibility",
-        "core:search",
+        "publications:search",
         "consultations:index",
         "events:index",
         "publications:news",

@@ -24,7 +24,7 @@ PUBLIC_INDEXES = [
     "core:access",
     "core:privacy",
     "core:accessibility",
-    "core:search",
+    "publications:search",
 ]
 
 # persona fixture → expected status for (admin index, network index, dashboard index)

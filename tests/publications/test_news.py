@@ -7,7 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from center.accounts.roles import CENTER_STAFF, COORDINATOR, ROLES
 from center.core.cache import public_cache_clear
@@ -396,7 +396,8 @@ def test_the_admin_list_shows_the_columns_and_a_preview_link(client, news_editor
 def test_the_admin_form_has_markdown_help_and_a_sanitised_preview(client, news_editor):
     item = make_news(body="**太字** <img src=x onerror=alert(1)>")
     client.force_login(news_editor)
-    response = client.get(reverse("admin:publications_newsitem_change", args=[item.pk]))
+    with translation.override("en"):
+        response = client.get(reverse("admin:publications_newsitem_change", args=[item.pk]))
     assert response.status_code == 200
     page = html(response)
     assert "Markdown:" in page

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from center.core.cache import public_cache_clear
@@ -165,10 +166,10 @@ def test_a_withdrawn_consent_hides_the_profile_even_if_flagged_published_in_the_
 def test_publishing_without_consent_is_refused_with_a_clear_message():
     profile = make_profile(public=False)
 
-    with pytest.raises(ValidationError) as refused:
-        services.talent_publish(profile=profile, actor=None)
-
-    assert "consent" in " ".join(refused.value.messages)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            services.talent_publish(profile=profile, actor=None)
+        assert "consent" in " ".join(refused.value.messages)
     profile.refresh_from_db()
     assert profile.is_published is False
 
