@@ -49,6 +49,10 @@ SCENARIOS = [
     Scenario("home (en)", "/en/", target=0.60),
     Scenario("about", "/about/", target=0.60),
     Scenario("相談会 list", "/consultation/sessions/", target=0.60),
+    Scenario("news list", "/news/", target=0.60),
+    Scenario("story list", "/stories/", target=0.60),
+    Scenario("talent bank", "/talent/", target=0.60),
+    Scenario("search", "/search/?q=%E5%8D%94%E5%83%8D", target=0.60),
     # The form carries a CSRF token, so it is never cached: measured, no target.
     Scenario("consultation form", "/consultation/"),
 ]
