@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from center.core.models import Ward
+from center.lib.forms import PlainTextField, strip_control_characters
 
 from . import spam
 from .models import REQUESTER_FIELDS, SUBJECT_FIELDS, ContactPreference, RequesterType, Topic
@@ -71,20 +72,6 @@ def _quoted_list(words: list[str]) -> str:
 # Text normalisation ------------------------------------------------------------------
 
 # Bidirectional overrides and isolates can make a name read differently in the admin.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def strip_control_characters(value: str, *, multiline: bool) -> str:
-    """Drop invisible control characters (NUL, escape, bidi overrides...) a person cannot
-    have meant; keep line breaks and tabs in multi-line text, turn them into spaces else."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_BIDI_CONTROLS)
-    kept = []
-    for char in value:
-        if char in "\n\t":
-            kept.append(char if multiline else " ")
-        elif unicodedata.category(char) != "Cc":
-            kept.append(char)
-    return "".join(kept)
 
 
 def to_katakana(value: str) -> str:
@@ -128,22 +115,6 @@ def normalise_phone(value: str) -> str:
 
 
 # Fields --------------------------------------------------------------------------------
-
-
-class PlainTextField(forms.CharField):
-    """Text as a person typed it, minus invisible control characters."""
-
-    def __init__(self, *, multiline: bool = False, **kwargs) -> None:
-        self.multiline = multiline
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = strip_control_characters(value, multiline=self.multiline)
-        value = super().to_python(value)
-        if not self.multiline:
-            value = " ".join(value.split())
-        return value
 
 
 class KanaField(PlainTextField):

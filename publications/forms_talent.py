@@ -19,6 +19,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from center.lib.forms import PlainTextField
 from center.lib.images import VerifiedImageField
 
 from .models import TalentContactRequest, TalentProfile
@@ -64,36 +65,6 @@ def fill_time_problem(token: str) -> str:
 # Text clean-up ------------------------------------------------------------------------------
 
 # Bidirectional overrides and isolates can make a name read differently in the admin.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def strip_control_characters(value: str, *, multiline: bool) -> str:
-    """Drop invisible control characters (NUL, escape, bidi overrides...); keep line breaks
-    and tabs in multi-line text, make them spaces in a one-line field."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_BIDI_CONTROLS)
-    kept = []
-    for char in value:
-        if char in "\n\t":
-            kept.append(char if multiline else " ")
-        elif unicodedata.category(char) != "Cc":
-            kept.append(char)
-    return "".join(kept)
-
-
-class PlainTextField(forms.CharField):
-    """Text as a person typed it, minus invisible control characters."""
-
-    def __init__(self, *, multiline: bool = False, **kwargs) -> None:
-        self.multiline = multiline
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = strip_control_characters(value, multiline=self.multiline)
-        value = super().to_python(value)
-        if not self.multiline:
-            value = " ".join(value.split())
-        return value
 
 
 # The public list's filters --------------------------------------------------------------------

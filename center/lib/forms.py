@@ -1,0 +1,37 @@
+"""Form pieces every app's public forms share."""
+
+import unicodedata
+
+from django import forms
+
+# Bidirectional overrides can make text read differently from what is stored.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def strip_control_characters(value: str, *, multiline: bool) -> str:
+    """Drop invisible control characters (NUL, escape, bidi overrides...) a person cannot
+    have meant; keep line breaks and tabs in multi-line text, turn them into spaces else."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_BIDI_CONTROLS)
+    kept = []
+    for char in value:
+        if char in "\n\t":
+            kept.append(char if multiline else " ")
+        elif unicodedata.category(char) != "Cc":
+            kept.append(char)
+    return "".join(kept)
+
+
+class PlainTextField(forms.CharField):
+    """Text as a person typed it, minus invisible control characters."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = strip_control_characters(value, multiline=self.multiline)
+        value = super().to_python(value)
+        if not self.multiline:
+            value = " ".join(value.split())
+        return value
