@@ -100,13 +100,21 @@ def _cacheable_response(request, response) -> bool:
     )
 
 
-def public_cache(view=None, *, timeout: int | None = None):
-    """Cache a public view's response for anonymous visitors (see module docstring)."""
+def without_query(request) -> bool:
+    """A `when` for public_cache: only the bare address, never one with a query string."""
+    return not request.META.get("QUERY_STRING")
+
+
+def public_cache(view=None, *, timeout: int | None = None, when=None):
+    """Cache a public view's response for anonymous visitors (see module docstring).
+
+    `when(request) -> bool` narrows it further, e.g. to the query strings the page's own
+    links produce, so junk parameters cannot fill the cache."""
 
     def decorator(view_func):
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            if not _cacheable_request(request):
+            if not _cacheable_request(request) or (when is not None and not when(request)):
                 return view_func(request, *args, **kwargs)
             # Hashed: keys stay short whatever the URL (memcached refuses keys over 250 bytes).
             path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]

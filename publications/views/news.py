@@ -6,14 +6,13 @@ stored, so nobody can fill the cache with junk keys.
 """
 
 import re
-from functools import wraps
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from center.core.cache import public_cache
+from center.core.cache import public_cache, without_query
 
 from ..feeds import NewsAtomFeed, NewsRssFeed
 from ..models import NewsItem
@@ -30,10 +29,6 @@ DESCRIPTION_CHARS = 160
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
-def _no_query(request) -> bool:
-    return not request.META.get("QUERY_STRING")
-
-
 def _list_query_is_ours(request) -> bool:
     """True for the query strings the list's own links make: ?category=…&page=…"""
     params = request.GET
@@ -46,24 +41,8 @@ def _list_query_is_ours(request) -> bool:
     return "page" not in params or bool(_PAGE_NUMBER.fullmatch(params["page"]))
 
 
-def _cached_when(is_canonical):
-    """public_cache for canonical addresses only (see module docstring)."""
-
-    def decorator(view):
-        cached = public_cache(view)
-
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            chosen = cached if is_canonical(request) else view
-            return chosen(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 @require_safe
-@_cached_when(_list_query_is_ours)
+@public_cache(when=_list_query_is_ours)
 def news_list(request):
     """Published news, pinned first; an unknown category or page number is ignored."""
     category = news_category_or_none(request.GET.get("category"))
@@ -79,7 +58,7 @@ def news_list(request):
 
 
 @require_safe
-@_cached_when(_no_query)
+@public_cache(when=without_query)
 def news_detail(request, pk: int):
     """One item; a draft, scheduled or expired item only as a preview for news editors."""
     news_page = news_get_for_user(user=request.user, pk=pk)
@@ -98,5 +77,5 @@ def news_detail(request, pk: int):
     return response
 
 
-news_rss = require_safe(_cached_when(_no_query)(NewsRssFeed()))
-news_atom = require_safe(_cached_when(_no_query)(NewsAtomFeed()))
+news_rss = require_safe(public_cache(when=without_query)(NewsRssFeed()))
+news_atom = require_safe(public_cache(when=without_query)(NewsAtomFeed()))

@@ -7,7 +7,6 @@ stored, so nobody can fill the cache with junk keys.
 
 import functools
 import re
-from functools import wraps
 from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from center.core.cache import public_cache
+from center.core.cache import public_cache, without_query
 from center.core.models import Ward
 
 from ..feeds import StoryAtomFeed, StoryRssFeed
@@ -43,10 +42,6 @@ def _ward_codes() -> frozenset[str]:
     return frozenset(Ward.objects.values_list("code", flat=True))
 
 
-def _no_query(request) -> bool:
-    return not request.META.get("QUERY_STRING")
-
-
 def _list_query_is_ours(request) -> bool:
     """True for what the filter form and page links send (blank fields included), checked
     without a query so that a cache hit stays cheap."""
@@ -70,24 +65,8 @@ def _list_query_is_ours(request) -> bool:
     return True
 
 
-def _cached_when(is_canonical):
-    """public_cache for canonical addresses only (see module docstring)."""
-
-    def decorator(view):
-        cached = public_cache(view)
-
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            chosen = cached if is_canonical(request) else view
-            return chosen(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 @require_safe
-@_cached_when(_list_query_is_ours)
+@public_cache(when=_list_query_is_ours)
 def story_list(request):
     """Published stories, 12 a page; filters that do not parse are ignored, never a 500."""
     form = StoryFilterForm(request.GET)
@@ -108,7 +87,7 @@ def story_list(request):
 
 
 @require_safe
-@_cached_when(_no_query)
+@public_cache(when=without_query)
 def story_detail(request, pk: int):
     """A published story; center staff (and its author) may preview it unpublished."""
     story = story_get_for_user(user=request.user, pk=pk)
@@ -133,5 +112,5 @@ def story_detail(request, pk: int):
     return response
 
 
-story_rss = require_safe(_cached_when(_no_query)(StoryRssFeed()))
-story_atom = require_safe(_cached_when(_no_query)(StoryAtomFeed()))
+story_rss = require_safe(public_cache(when=without_query)(StoryRssFeed()))
+story_atom = require_safe(public_cache(when=without_query)(StoryAtomFeed()))
