@@ -14,6 +14,7 @@ process at once.
 """
 
 import hashlib
+import logging
 import threading
 import time
 from functools import wraps
@@ -23,6 +24,8 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 MAX_CACHED_QUERY_LENGTH = 200
@@ -43,15 +46,22 @@ def _local_tier_enabled() -> bool:
 def public_cache_clear() -> None:
     """Forget every cached page in this process and the shared cache (tests, deploys)."""
     public_cache_invalidate()
-    _local_pages.clear()
 
 
 def public_cache_invalidate() -> None:
+    """Drop every cached page. Never raises: a content change must not fail because Redis is
+    down (its pages are unreachable then anyway, and expire within the cache lifetime)."""
+    _generation_memo.checked_at = None
+    _local_pages.clear()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation stored yet
-        cache.set(GENERATION_KEY, _fresh_generation(), None)
-    _generation_memo.checked_at = None
+        try:
+            cache.set(GENERATION_KEY, _fresh_generation(), None)
+        except Exception:
+            logger.warning("Page cache unavailable; invalidation not recorded")
+    except Exception:
+        logger.warning("Page cache unavailable; invalidation not recorded")
 
 
 def _fresh_generation() -> int:
@@ -118,14 +128,19 @@ def public_cache(view=None, *, timeout: int | None = None, when=None):
                 return view_func(request, *args, **kwargs)
             # Hashed: keys stay short whatever the URL (memcached refuses keys over 250 bytes).
             path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = f"public-pages:{_generation()}:{get_language()}:{path_hash}"
             seconds = timeout if timeout is not None else settings.PUBLIC_PAGE_CACHE_SECONDS
             local = _local_tier_enabled()
-            cached = _local_pages.get(key) if local else None
-            if cached is None:
-                cached = cache.get(key)
-                if cached is not None and local:
-                    _local_pages.set(key, cached, min(seconds, LOCAL_SECONDS))
+            try:
+                key = f"public-pages:{_generation()}:{get_language()}:{path_hash}"
+                cached = _local_pages.get(key) if local else None
+                if cached is None:
+                    cached = cache.get(key)
+                    if cached is not None and local:
+                        _local_pages.set(key, cached, min(seconds, LOCAL_SECONDS))
+            except Exception:
+                # The cache is an optimisation: with Redis down the page is simply rendered.
+                logger.warning("Page cache unavailable; serving %s uncached", request.path)
+                return view_func(request, *args, **kwargs)
             if cached is not None:
                 return cached
             response = view_func(request, *args, **kwargs)
@@ -133,7 +148,10 @@ def public_cache(view=None, *, timeout: int | None = None, when=None):
                 response = response.render()
             if _cacheable_response(request, response):
                 patch_cache_control(response, public=True, max_age=60)
-                cache.set(key, response, seconds)
+                try:
+                    cache.set(key, response, seconds)
+                except Exception:
+                    logger.warning("Page cache unavailable; %s not stored", request.path)
                 if local:
                     _local_pages.set(key, response, min(seconds, LOCAL_SECONDS))
             return response

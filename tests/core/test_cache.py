@@ -162,3 +162,23 @@ def test_long_query_strings_are_served_but_never_stored():
     view(anonymous_get(path))
     view(anonymous_get(path))
     assert len(calls) == 2
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "center.lib.redis_cache.ReusingRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_public_pages_are_served_when_the_shared_cache_is_down(client, db, settings):
+    settings.CACHES = REDIS_DOWN
+    for path in ["/", "/en/", "/about/"]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_content_change_does_not_fail_when_the_shared_cache_is_down(settings):
+    settings.CACHES = REDIS_DOWN
+    public_cache_invalidate()  # logged, never raised
