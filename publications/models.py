@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from center.core.models import BilingualNameMixin
+
 
 class Sector(models.TextChoices):
     CITIZEN = "citizen", _("Citizens")
@@ -91,7 +93,7 @@ class NewsItem(models.Model):
 # 協働事例 case stories --------------------------------------------------------------------
 
 
-class Theme(models.Model):
+class Theme(BilingualNameMixin):
     """A theme stories are filed under (子育て, 防災, 環境...): staff-managed."""
 
     name = models.CharField(_("name (Japanese)"), max_length=50, unique=True)
@@ -102,11 +104,6 @@ class Theme(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "ja").startswith("en") else self.name
 
 
 class CaseStoryQuerySet(models.QuerySet):
@@ -270,7 +267,7 @@ class TalentProfileQuerySet(models.QuerySet):
         )
 
 
-class Expertise(models.Model):
+class Expertise(BilingualNameMixin):
     """A field of expertise (NPO運営, 協働コーディネート, ファンドレイジング...)."""
 
     name = models.CharField(_("name (Japanese)"), max_length=50, unique=True)
@@ -281,11 +278,6 @@ class Expertise(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("field of expertise")
         verbose_name_plural = _("fields of expertise")
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "ja").startswith("en") else self.name
 
 
 class TalentProfile(models.Model):
