@@ -1,3 +1,10 @@
 """The publications back office, one module per subject."""
 
-from . import admin_news, admin_stories, admin_talent  # noqa: F401
+from . import (  # noqa: F401
+    admin_magazine,
+    admin_news,
+    admin_newsletter,
+    admin_pamphlets,
+    admin_stories,
+    admin_talent,
+)

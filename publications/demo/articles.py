@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from center.accounts.models import User
 from center.core.models import SdgGoal, Ward
 
-from .models import (
+from ..models import (
     CaseStory,
     Expertise,
     NewsItem,
@@ -23,9 +23,9 @@ from .models import (
     TalentProfile,
     Theme,
 )
-from .services.news import news_save
-from .services.stories import story_publish, story_submit_for_review
-from .services.talent import talent_publish, talent_record_consent
+from ..services.news import news_save
+from ..services.stories import story_publish, story_submit_for_review
+from ..services.talent import talent_publish, talent_record_consent
 
 THEMES = [
     ("子育て", "Child-rearing"),

@@ -1,0 +1,1 @@
+"""magazine back office (to be written)."""

@@ -1,0 +1,1 @@
+"""newsletter back office (to be written)."""

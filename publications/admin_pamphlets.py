@@ -1,0 +1,1 @@
+"""pamphlets back office (to be written)."""

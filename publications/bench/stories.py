@@ -1,0 +1,5 @@
+"""stories benchmark (to be written)."""
+
+
+def run(*, base_url: str, stdout) -> None:
+    return None

@@ -1,0 +1,5 @@
+"""Demo magazine (to be written)."""
+
+
+def load() -> None:
+    return None

@@ -1,0 +1,5 @@
+"""Demo newsletter (to be written)."""
+
+
+def load() -> None:
+    return None

@@ -1,0 +1,5 @@
+"""Demo pamphlets (to be written)."""
+
+
+def load() -> None:
+    return None

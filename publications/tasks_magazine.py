@@ -1,0 +1,3 @@
+"""magazine tasks (to be written)."""
+
+__all__: list[str] = []

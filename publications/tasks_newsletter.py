@@ -1,0 +1,3 @@
+"""newsletter tasks (to be written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""pamphlets tasks (to be written)."""
+
+__all__: list[str] = []
