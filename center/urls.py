@@ -9,7 +9,13 @@ from django.views.generic import RedirectView
 
 from center.core import views as core_views
 from center.core.sitemaps import StaticViewSitemap
-from publications.sitemaps import NewsSitemap, StorySitemap, TalentSitemap
+from publications.sitemaps import (
+    MagazineSitemap,
+    NewsSitemap,
+    PamphletSitemap,
+    StorySitemap,
+    TalentSitemap,
+)
 
 # The admin signs in through allauth: same rate limits, same MFA step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,6 +28,8 @@ sitemaps = {
     "news": NewsSitemap,
     "stories": StorySitemap,
     "talent": TalentSitemap,
+    "magazine": MagazineSitemap,
+    "pamphlets": PamphletSitemap,
 }
 
 urlpatterns = [

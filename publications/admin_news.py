@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .admin_common import NulSafeChangelistMixin
 from .models import NewsItem
 from .services.news import news_delete, news_delete_many, news_save
 from .text import markdown_preview
@@ -22,7 +23,7 @@ MARKDOWN_HELP = _(
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(NulSafeChangelistMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "category",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from center.accounts.roles import COORDINATOR
 
+from .admin_common import NulSafeChangelistMixin
 from .admin_news import MARKDOWN_HELP
 from .forms_stories import ReturnToDraftForm, StoryPhotoAdminForm
 from .models import CaseStory, StoryPartner, StoryPhoto, StoryRevision, Theme
@@ -129,7 +130,7 @@ class StoryRevisionInline(admin.TabularInline):
 
 
 @admin.register(CaseStory)
-class CaseStoryAdmin(admin.ModelAdmin):
+class CaseStoryAdmin(NulSafeChangelistMixin, admin.ModelAdmin):
     list_display = ["title", "status", "ward", "year", "author", "published_at"]
     list_filter = ["status", "ward", "sdgs", "themes", "year"]
     list_select_related = ["ward", "author"]

@@ -26,7 +26,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
 from django.template import Context, loader
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
@@ -38,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from center.core.views import SITE_PAGES
 
 from .models import CaseStory, NewsItem, StoryPartner, TalentProfile
-from .text import plain_text
+from .text import plain_texts
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +72,13 @@ _WHITESPACE = re.compile(r"\s+")
 # Normalisation ------------------------------------------------------------------------------
 
 
+# ぁ (U+3041) … ゖ (U+3096) sit exactly 0x60 below their katakana. A translate table, not a
+# loop over characters: every search folds every published text.
+_KANA_FOLD = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
 def _fold_kana(text: str) -> str:
-    # ぁ (U+3041) … ゖ (U+3096) sit exactly 0x60 below their katakana.
-    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+    return text.translate(_KANA_FOLD)
 
 
 def normalize(text: str) -> str:
@@ -121,11 +124,17 @@ class Document:
     """One searchable thing: fields are (weight, text) pairs, the first is the title."""
 
     kind: str
-    url: str
+    url_name: str
     title: str
     date: datetime | None
     fields: list[tuple[int, str]]
+    pk: int | None = None
     _normalised: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        # Reversed only for the results on the page shown, not for every published row.
+        return reverse(self.url_name, kwargs={"pk": self.pk} if self.pk is not None else None)
 
     @property
     def normalised(self) -> list[str]:
@@ -135,52 +144,62 @@ class Document:
 
 
 def _news_documents(now: datetime) -> list[Document]:
-    items = (
+    items = list(
         NewsItem.objects.published(now)
         .order_by("-publish_from", "-pk")
         .only("pk", "title", "body", "publish_from")[:MAX_CANDIDATES_PER_SOURCE]
     )
+    bodies = plain_texts([item.body for item in items])
     return [
         Document(
             kind="news",
-            url=reverse("publications:news_detail", kwargs={"pk": item.pk}),
+            url_name="publications:news_detail",
+            pk=item.pk,
             title=item.title,
             date=item.publish_from,
-            fields=[(WEIGHT_TITLE, item.title), (WEIGHT_BODY, plain_text(item.body, 0))],
+            fields=[(WEIGHT_TITLE, item.title), (WEIGHT_BODY, body)],
         )
-        for item in items
+        for item, body in zip(items, bodies, strict=True)
     ]
 
 
 def _story_documents() -> list[Document]:
-    stories = (
+    # Plain rows, not model instances: a search reads every published story (1,000 stories
+    # as instances with prefetched partners cost more than all the matching).
+    stories = list(
         CaseStory.objects.published()
         .order_by("-published_at", "-pk")
-        .only("pk", "title", "summary", "body", "published_at")
-        .prefetch_related(
-            Prefetch("partners", queryset=StoryPartner.objects.only("pk", "story_id", "name"))
-        )[:MAX_CANDIDATES_PER_SOURCE]
+        .values_list("pk", "title", "summary", "body", "published_at")[:MAX_CANDIDATES_PER_SOURCE]
     )
+    partners: dict[int, list[str]] = {}
+    for story_id, name in (
+        StoryPartner.objects.filter(story__status=CaseStory.Status.PUBLISHED)
+        .order_by("pk")
+        .values_list("story_id", "name")
+    ):
+        partners.setdefault(story_id, []).append(name)
+    bodies = plain_texts([body for _pk, _title, _summary, body, _date in stories])
     return [
         Document(
             kind="story",
-            url=reverse("publications:story_detail", kwargs={"pk": story.pk}),
-            title=story.title,
-            date=story.published_at,
+            url_name="publications:story_detail",
+            pk=pk,
+            title=title,
+            date=published_at,
             fields=[
-                (WEIGHT_TITLE, story.title),
-                (WEIGHT_SUMMARY, story.summary),
-                (WEIGHT_SUMMARY, " ".join(partner.name for partner in story.partners.all())),
-                (WEIGHT_BODY, plain_text(story.body, 0)),
+                (WEIGHT_TITLE, title),
+                (WEIGHT_SUMMARY, summary),
+                (WEIGHT_SUMMARY, " ".join(partners.get(pk, ()))),
+                (WEIGHT_BODY, body),
             ],
         )
-        for story in stories
+        for (pk, title, summary, _markdown, published_at), body in zip(stories, bodies, strict=True)
     ]
 
 
 def _talent_documents() -> list[Document]:
     # Never the email field: it is for staff only and must not be findable.
-    profiles = (
+    profiles = list(
         TalentProfile.objects.published()
         .order_by("name_kana", "pk")
         .only("pk", "name", "name_kana", "affiliation", "activities")[:MAX_CANDIDATES_PER_SOURCE]
@@ -188,17 +207,20 @@ def _talent_documents() -> list[Document]:
     return [
         Document(
             kind="talent",
-            url=reverse("publications:talent_detail", kwargs={"pk": profile.pk}),
+            url_name="publications:talent_detail",
+            pk=profile.pk,
             title=profile.name,
             date=None,
             fields=[
                 (WEIGHT_TITLE, profile.name),
                 (WEIGHT_TITLE, profile.name_kana),
                 (WEIGHT_SUMMARY, profile.affiliation),
-                (WEIGHT_BODY, plain_text(profile.activities, 0)),
+                (WEIGHT_BODY, activities),
             ],
         )
-        for profile in profiles
+        for profile, activities in zip(
+            profiles, plain_texts([p.activities for p in profiles]), strict=True
+        )
     ]
 
 
@@ -249,7 +271,7 @@ def _page_documents() -> list[Document]:
     return [
         Document(
             kind="page",
-            url=reverse(f"core:{page}"),
+            url_name=f"core:{page}",
             title=title,
             date=None,
             fields=[(WEIGHT_TITLE, title), (WEIGHT_BODY, text)],

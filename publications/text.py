@@ -93,6 +93,21 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|th|td)>|<br>|<hr>")
 _WHITESPACE = re.compile(r"\s+")
+# Python-Markdown is quadratic on some shapes of text, and a page that takes minutes is as
+# broken as a 500. From every "[" (and every "](") it scans ahead to the matching bracket,
+# or to the end of the paragraph when there is none: 20,000 "[" took over a minute. It
+# takes heading, rule and underline lines off a paragraph one at a time, searching the rest
+# each time. And Python's HTMLParser (3.11) reads from every unclosed "<tag" to the end of
+# the text. A text whose scans would add up past these bounds (a fraction of a second of
+# work) is shown as plain paragraphs instead, as when Markdown fails. Real texts stay far
+# below them: a link or a tag costs the length of its own text.
+MAX_LINK_SCAN = 500_000
+MAX_BLOCK_LINE_SCAN = 5_000_000
+MAX_TAG_SCAN = 1_500_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LINK_BRACKETS = re.compile(r"\]\(|[\[\]()]")
+_BLOCK_LINE = re.compile(r"^ {0,3}(?:#|(?:[-*_] *){3,}$|[=-]+ *$)", re.MULTILINE)
+_TAG_OPEN = re.compile(r"</?[A-Za-z]")
 # What a stored upload's URL looks like (Django's storage keeps word characters, Japanese
 # included, and . - _): no quotes, spaces or brackets that could only come from a trick.
 _MEDIA_PATH = re.compile(r"[\w./~%-]+")
@@ -145,7 +160,56 @@ def _clean_input(text: str) -> str:
     return _SURROGATES.sub("\ufffd", _CONTROL_CHARS.sub("", text or ""))
 
 
+def _link_scan_cost(paragraph: str) -> int:
+    """How many characters Python-Markdown's link patterns scan in this paragraph."""
+    cost = 0
+    squares: list[int] = []
+    parens: list[tuple[int, bool]] = []  # (position, opens a link target)
+    for match in _LINK_BRACKETS.finditer(paragraph):
+        token, at = match[0], match.start()
+        if token == "[":
+            squares.append(at)
+        elif token in ("]", "]("):
+            if squares:
+                cost += at - squares.pop()
+            if token == "](":
+                parens.append((at, True))
+        elif token == "(":
+            parens.append((at, False))
+        elif parens:
+            start, is_link = parens.pop()
+            cost += at - start if is_link else 0
+    end = len(paragraph)
+    return cost + sum(end - at for at in squares) + sum(end - at for at, link in parens if link)
+
+
+def _tag_scan_cost(text: str) -> int:
+    """How many characters HTMLParser reads looking for the ends of tags (stops early)."""
+    cost = 0
+    for match in _TAG_OPEN.finditer(text):
+        end = text.find(">", match.start())
+        cost += (end if end != -1 else len(text)) - match.start()
+        if cost > MAX_TAG_SCAN:
+            break
+    return cost
+
+
+def _too_slow_for_markdown(text: str) -> bool:
+    if _tag_scan_cost(text) > MAX_TAG_SCAN:
+        return True
+    link_scan = block_line_scan = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        link_scan += _link_scan_cost(paragraph)
+        block_line_scan += len(_BLOCK_LINE.findall(paragraph)) * len(paragraph)
+        if link_scan > MAX_LINK_SCAN or block_line_scan > MAX_BLOCK_LINE_SCAN:
+            return True
+    return False
+
+
 def _markdown_to_html(text: str) -> str:
+    if _too_slow_for_markdown(text):
+        logger.warning("Markdown not applied to a pathological text of %d characters", len(text))
+        return linebreaks(escape(text))
     try:
         return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     except Exception:
@@ -155,12 +219,16 @@ def _markdown_to_html(text: str) -> str:
         return linebreaks(escape(text))
 
 
+def _memo_key(kind: str, cleaned_text: str) -> str:
+    digest = hashlib.sha256(f"{settings.MEDIA_URL}\0{cleaned_text}".encode()).hexdigest()
+    return f"publications:{kind}:{RENDER_VERSION}:{digest}"
+
+
 def _safe_html(text: str) -> str:
     text = _clean_input(text)
     # Remembered by content: Python-Markdown is slow on some inputs (thousands of "["
     # take minutes), so a text is converted once per change, not once per page view.
-    digest = hashlib.sha256(f"{settings.MEDIA_URL}\0{text}".encode()).hexdigest()
-    key = f"publications:markdown:{RENDER_VERSION}:{digest}"
+    key = _memo_key("markdown", text)
     try:
         rendered = cache.get(key)
     except Exception:  # the cache is down: render anyway, a page needs no memo
@@ -196,6 +264,29 @@ def plain_text(text: str, max_chars: int = 200) -> str:
     if max_chars > 0 and len(words) > max_chars:
         return words[: max_chars - 1].rstrip() + "…"
     return words
+
+
+def plain_texts(texts: list[str]) -> list[str]:
+    """`plain_text(text, 0)` of many texts, remembered together: one cache round trip for
+    all of them instead of one per text (the search reads every published body)."""
+    keys = [_memo_key("plain", _clean_input(text)) if text else "" for text in texts]
+    try:
+        found = cache.get_many([key for key in keys if key])
+    except Exception:
+        logger.warning("Cache unavailable for plain texts", exc_info=True)
+        found = {}
+    results, missing = [], {}
+    for text, key in zip(texts, keys, strict=True):
+        words = found.get(key) if key else ""
+        if words is None:
+            words = missing[key] = plain_text(text, 0)
+        results.append(words)
+    if missing:
+        try:
+            cache.set_many(missing, RENDER_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable for plain texts", exc_info=True)
+    return results
 
 
 def markdown_preview(text: str) -> SafeString:

@@ -1,9 +1,6 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from center.core.views import coming_soon_view
-
-from .views import news, search, stories, talent
+from .views import magazine, news, newsletter, pamphlets, search, stories, talent
 
 app_name = "publications"
 
@@ -21,28 +18,41 @@ urlpatterns = [
     path("talent/<int:pk>/", talent.talent_detail, name="talent_detail"),
     path("talent/<int:pk>/contact/", talent.talent_contact, name="talent_contact"),
     path("talent/<int:pk>/contact/sent/", talent.talent_contact_sent, name="talent_contact_sent"),
+    path("pamphlets/", pamphlets.pamphlet_list, name="pamphlets"),
+    path("pamphlets/<int:pk>/", pamphlets.pamphlet_detail, name="pamphlet_detail"),
+    path("pamphlets/<int:pk>/pdf/", pamphlets.pamphlet_pdf, name="pamphlet_pdf"),
+    path("pamphlets/namecard/", pamphlets.namecard, name="namecard"),
+    path("pamphlets/namecard/pdf/", pamphlets.namecard_pdf, name="namecard_pdf"),
+    path("pamphlets/namecard/sheet/pdf/", pamphlets.namecard_sheet_pdf, name="namecard_sheet_pdf"),
+    path("magazine/", magazine.magazine_archive, name="magazine"),
+    path("magazine/<int:number>/", magazine.magazine_issue, name="magazine_issue"),
+    path("magazine/<int:number>/pdf/", magazine.magazine_pdf, name="magazine_pdf"),
     path(
-        "magazine/",
-        coming_soon_view(
-            title=_("Magazine and pamphlets"),
-            summary=_("The center's magazine and pamphlets, on the web and as PDF."),
-            features=[
-                _("Every issue of the magazine as a web page and a PDF"),
-                _("The consultation pamphlet and the NPO introduction text"),
-            ],
-        ),
-        name="magazine",
+        "magazine/<int:number>/pdf/preview/",
+        magazine.magazine_pdf_preview,
+        name="magazine_pdf_preview",
+    ),
+    path("newsletter/", newsletter.newsletter_home, name="newsletter"),
+    path(
+        "newsletter/subscribed/",
+        newsletter.newsletter_subscribed,
+        name="newsletter_subscribed",
     ),
     path(
-        "newsletter/",
-        coming_soon_view(
-            title=_("Newsletter"),
-            summary=_("The center's email newsletter."),
-            features=[
-                _("Subscribe with a confirmation mail, unsubscribe with one click"),
-                _("An archive of past issues"),
-            ],
-        ),
-        name="newsletter",
+        "newsletter/confirm/<str:token>/",
+        newsletter.newsletter_confirm,
+        name="newsletter_confirm",
     ),
+    path(
+        "newsletter/preferences/<str:token>/",
+        newsletter.newsletter_preferences,
+        name="newsletter_preferences",
+    ),
+    path(
+        "newsletter/unsubscribe/<str:token>/",
+        newsletter.newsletter_unsubscribe,
+        name="newsletter_unsubscribe",
+    ),
+    path("newsletter/archive/", newsletter.newsletter_archive_list, name="newsletter_archive"),
+    path("newsletter/archive/<int:pk>/", newsletter.newsletter_issue, name="newsletter_issue"),
 ]

@@ -59,6 +59,12 @@ ROLES: dict[str, Role] = {
                 "publications.add_talentprofile",
                 "publications.change_talentprofile",
                 "publications.view_expertise",
+                # They draft newsletter issues and mail themselves a test; sending stays
+                # with center staff (publications.send_newsletterissue).
+                "publications.view_newsletterissue",
+                "publications.add_newsletterissue",
+                "publications.change_newsletterissue",
+                "publications.view_newslettertopic",
             ),
         ),
         Role(
@@ -104,6 +110,25 @@ ROLES: dict[str, Role] = {
                     for action in ("view", "add", "change", "delete")
                 ),
                 "publications.view_storyrevision",
+                *(
+                    f"publications.{action}_{model}"
+                    for model in (
+                        "newsletterissue",
+                        "newslettertopic",
+                        "pamphlet",
+                        "pamphletsection",
+                        "namecard",
+                        "magazineissue",
+                        "magazinearticle",
+                        "magazinephoto",
+                    )
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "publications.send_newsletterissue",
+                "publications.view_subscriber",
+                "publications.change_subscriber",
+                "publications.delete_subscriber",
+                "publications.view_newsletterdelivery",
             ),
         ),
         Role(

@@ -352,6 +352,20 @@ CELERY_BEAT_SCHEDULE = {
 CONSULTATION_STALE_AFTER_DAYS = _read("CONSULTATION_STALE_AFTER_DAYS", env.int, default=7)
 OUTBOX_RESEND_AFTER_SECONDS = _read("OUTBOX_RESEND_AFTER_SECONDS", env.int, default=30)
 
+# Newsletter: how long a confirmation link works; how old a claimed-but-unsent delivery
+# must be before the sweeper decides its sender died (longer than any SMTP exchange);
+# how many senders share one issue; how often the sweeper runs.
+NEWSLETTER_CONFIRMATION_HOURS = _read("NEWSLETTER_CONFIRMATION_HOURS", env.int, default=48)
+NEWSLETTER_CLAIM_LEASE_SECONDS = _read("NEWSLETTER_CLAIM_LEASE_SECONDS", env.float, default=300.0)
+NEWSLETTER_PARALLEL_SENDERS = _read("NEWSLETTER_PARALLEL_SENDERS", env.int, default=2)
+NEWSLETTER_SWEEP_INTERVAL_SECONDS = _read(
+    "NEWSLETTER_SWEEP_INTERVAL_SECONDS", env.float, default=60.0
+)
+CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {
+    "task": "publications.tasks_newsletter.sweep",
+    "schedule": NEWSLETTER_SWEEP_INTERVAL_SECONDS,
+}
+
 # ALLAUTH
 # ------------------------------------------------------------------------------
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

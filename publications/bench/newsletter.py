@@ -1,5 +1,181 @@
-"""newsletter benchmark (to be written)."""
+"""Newsletter send benchmark: one issue to 10,000 subscribers through a real Celery worker
+(production settings, two processes) into a local SMTP sink (aiosmtpd).
+
+Reports messages per second from the start of the send to the last acceptance, the total
+time, and checks the sink: every subscriber exactly once (duplicates 0, gaps 0).
+Target: at least 200 messages/s.
+"""
+
+import collections
+import contextlib
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import NewsletterIssue, Subscriber
+from ..services.newsletter import newsletter_issue_start
+
+SUBSCRIBERS = int(os.environ.get("BENCH_NEWSLETTER_SUBSCRIBERS", 10_000))
+TARGET_PER_SECOND = 200
+DOMAIN = "bench.example"
+WORKER_PROCESSES = 2
+TIMEOUT_SECONDS = 600
+
+
+class CountingSink:
+    def __init__(self):
+        self.copies: collections.Counter[str] = collections.Counter()
+        self.last_at = 0.0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.copies[recipient] += 1
+            self.last_at = time.monotonic()
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _worker_env(smtp_port: int, workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="center.settings.production",
+        SECRET_KEY=f"bench-{secrets.token_urlsafe(48)}",
+        DJANGO_DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        PRIVATE_MEDIA_ROOT=str(workdir / "private"),
+        LOG_LEVEL="WARNING",
+        NEWSLETTER_PARALLEL_SENDERS=str(WORKER_PROCESSES),
+    )
+    return env
+
+
+def _prepare_subscribers() -> None:
+    Subscriber.objects.filter(email__endswith=f"@{DOMAIN}").delete()
+    Subscriber.objects.bulk_create(
+        (
+            Subscriber(
+                email=f"reader{number:05d}@{DOMAIN}",
+                status=Subscriber.Status.ACTIVE,
+                privacy_notice_version="bench",
+            )
+            for number in range(SUBSCRIBERS)
+        ),
+        batch_size=2000,
+    )
 
 
 def run(*, base_url: str, stdout) -> None:
-    return None
+    from aiosmtpd.controller import Controller
+
+    # aiosmtpd logs every SMTP command at INFO: that alone would make the sink the bottleneck.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+    stdout.write(f"Newsletter: {SUBSCRIBERS:,} subscribers, {WORKER_PROCESSES} worker processes")
+    # Only bench subscribers: anyone else in this database would get mail in the sink too.
+    others = Subscriber.objects.active().exclude(email__endswith=f"@{DOMAIN}").count()
+    if others:
+        stdout.write(f"  skipped: the database has {others} other active subscribers")
+        return
+    _prepare_subscribers()
+    sink = CountingSink()
+    smtp_port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    workdir = Path(tempfile.mkdtemp(prefix="center-bench-newsletter-"))
+    log_path = workdir / "worker.log"
+    worker = None
+    issue = None
+    try:
+        with log_path.open("wb") as log:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "center",
+                    "worker",
+                    "-l",
+                    "info",
+                    "-c",
+                    str(WORKER_PROCESSES),
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=settings.BASE_DIR,
+                env=_worker_env(smtp_port, workdir),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while b" ready." not in log_path.read_bytes():
+            if time.monotonic() > deadline or worker.poll() is not None:
+                stdout.write("  the worker did not start:\n" + log_path.read_text()[-2000:])
+                return
+            time.sleep(0.2)
+
+        issue = NewsletterIssue.objects.create(
+            subject="ベンチマーク号",
+            body="## 今月のお知らせ\n\n市民協働フェスを開催します。" * 5,
+            status=NewsletterIssue.Status.SCHEDULED,
+            scheduled_at=timezone.now(),
+        )
+        started = time.monotonic()
+        with transaction.atomic():
+            newsletter_issue_start(issue_id=issue.pk)
+        while True:
+            issue.refresh_from_db(fields=["status"])
+            if issue.status == NewsletterIssue.Status.SENT:
+                break
+            if time.monotonic() - started > TIMEOUT_SECONDS:
+                stdout.write("  timed out:\n" + log_path.read_text()[-2000:])
+                return
+            time.sleep(0.1)
+        elapsed = max(sink.last_at, started + 0.001) - started
+    finally:
+        if worker is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+        controller.stop()
+        if issue is not None:
+            issue.delete()
+        Subscriber.objects.filter(email__endswith=f"@{DOMAIN}").delete()
+
+    expected = {f"reader{number:05d}@{DOMAIN}" for number in range(SUBSCRIBERS)}
+    duplicates = sum(count - 1 for count in sink.copies.values() if count > 1)
+    gaps = len(expected - set(sink.copies))
+    rate = SUBSCRIBERS / elapsed
+    verdict = "met" if rate >= TARGET_PER_SECOND and not duplicates and not gaps else "MISSED"
+    stdout.write(
+        f"  {rate:,.0f} messages/s, {elapsed:.1f} s in all; duplicates {duplicates}, "
+        f"gaps {gaps} (target ≥ {TARGET_PER_SECOND}/s, 0, 0: {verdict})"
+    )

@@ -6,7 +6,17 @@ sanitiser in `publications/text.py`, never shown raw.
 """
 
 from .common import Sector
+from .magazine import MagazineArticle, MagazineIssue, MagazineIssueQuerySet, MagazinePhoto
 from .news import NewsItem, NewsQuerySet
+from .newsletter import (
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsletterIssueQuerySet,
+    NewsletterTopic,
+    Subscriber,
+    SubscriberQuerySet,
+)
+from .pamphlets import NameCard, Pamphlet, PamphletQuerySet, PamphletSection, PdfStatus
 from .stories import CaseStory, CaseStoryQuerySet, StoryPartner, StoryPhoto, StoryRevision, Theme
 from .talent import Expertise, TalentContactRequest, TalentProfile, TalentProfileQuerySet
 
@@ -14,8 +24,23 @@ __all__ = [
     "CaseStory",
     "CaseStoryQuerySet",
     "Expertise",
+    "MagazineArticle",
+    "MagazineIssue",
+    "MagazineIssueQuerySet",
+    "MagazinePhoto",
     "NewsItem",
+    "NameCard",
     "NewsQuerySet",
+    "Pamphlet",
+    "PamphletQuerySet",
+    "PamphletSection",
+    "PdfStatus",
+    "NewsletterDelivery",
+    "NewsletterIssue",
+    "NewsletterIssueQuerySet",
+    "NewsletterTopic",
+    "Subscriber",
+    "SubscriberQuerySet",
     "Sector",
     "StoryPartner",
     "StoryPhoto",

@@ -7,12 +7,23 @@ edit them only while they are drafts.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from center.accounts.roles import CENTER_STAFF, COORDINATOR
 
-from ..models import CaseStory, Sector, StoryPartner
+from ..models import CaseStory, Sector, StoryPartner, StoryPhoto
 
 __all__ = [
     "StoryFilters",
@@ -68,6 +79,14 @@ def story_is_editable_by(*, user, story: CaseStory) -> bool:
     )
 
 
+def _as_cards(stories: QuerySet[CaseStory]) -> QuerySet[CaseStory]:
+    """What a card (`_story_card.html`) shows: the ward, the SDGs and the first photo. Not
+    the themes and partners `for_listing()` also fetches for the story page."""
+    return stories.select_related("ward").prefetch_related(
+        "sdgs", Prefetch("photos", queryset=StoryPhoto.objects.order_by("order", "pk"))
+    )
+
+
 def stories_for_public_listing(*, filters: StoryFilters | None = None) -> QuerySet[CaseStory]:
     """Published stories, newest first, prefetched for cards (queries constant in length).
 
@@ -98,7 +117,7 @@ def stories_for_public_listing(*, filters: StoryFilters | None = None) -> QueryS
                 )
             )
         )
-    return stories.for_listing().order_by("-published_at", "-pk")
+    return _as_cards(stories).order_by("-published_at", "-pk")
 
 
 def story_get_for_user(*, user, pk: int) -> CaseStory:
@@ -140,8 +159,8 @@ def stories_related(*, story: CaseStory, limit: int = 3) -> list[CaseStory]:
         .alias(score=score)
         .filter(score__gt=0)
         .order_by("-score", "-published_at", "-pk")
-        .for_listing()
     )
+    related = _as_cards(related)
     return list(related[:limit])
 
 

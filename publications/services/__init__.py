@@ -1,5 +1,7 @@
 """Writes of the publications app, by subject."""
 
+from .magazine import *  # noqa: F403
 from .news import *  # noqa: F403
+from .newsletter import *  # noqa: F403
 from .stories import *  # noqa: F403
 from .talent import *  # noqa: F403

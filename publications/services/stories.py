@@ -19,6 +19,7 @@ from center.core.services import audit_event_record
 
 from ..models import CaseStory, StoryRevision
 from ..selectors.stories import user_is_story_editor
+from .magazine import magazine_story_changed
 
 __all__ = [
     "story_publish",
@@ -99,6 +100,8 @@ def story_publish(*, story: CaseStory, actor) -> StoryRevision:
     )
     revision.full_clean()
     revision.save()
+    # Magazine issues that reprint the story print what the public now reads.
+    magazine_story_changed(story=locked)
     # After commit: invalidating earlier would let a visitor re-cache the old page from
     # the not yet committed state.
     transaction.on_commit(public_cache_invalidate)
@@ -116,6 +119,7 @@ def story_withdraw(*, story: CaseStory, actor) -> CaseStory:
     if locked.status != Status.PUBLISHED:
         raise ValidationError(_("Only a published story can be withdrawn."), code="not_published")
     _set_status(story, locked, Status.WITHDRAWN)
+    magazine_story_changed(story=locked)
     transaction.on_commit(public_cache_invalidate)
     return story
 

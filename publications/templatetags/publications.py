@@ -6,6 +6,7 @@
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from publications import text
 
@@ -24,3 +25,25 @@ def plain_text_filter(value, max_chars=200) -> str:
     except (TypeError, ValueError):
         limit = 200
     return text.plain_text(str(value) if value is not None else "", limit)
+
+
+@register.filter
+def newsletter_subject(issue) -> str:
+    """An issue's subject in the page's language (Japanese when it has no English one)."""
+    return issue.subject_in(get_language() or "ja")
+
+
+@register.filter
+def newsletter_subject_language(issue) -> str:
+    """The language of the subject `newsletter_subject` shows, for a lang attribute."""
+    return "en" if (get_language() or "ja").startswith("en") and issue.subject_en else "ja"
+
+
+@register.filter
+def masked_email(value: str) -> str:
+    """ta***@example.jp: enough for its owner to recognise, little for anyone else who
+    opens a forwarded link."""
+    local, at, domain = str(value).partition("@")
+    if not at:
+        return "***"
+    return f"{local[:2]}***@{domain}"

@@ -18,7 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import screenshot_path
 
-MAX_PAGES = 80
+MAX_PAGES = 260
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -224,8 +224,18 @@ def crawl(page, new_context, origin: str, language: str) -> CrawlReport:
     return report
 
 
+@pytest.fixture
+def demo_content(settings):
+    """The demo data of every app, so that detail pages (a story with photos, a magazine
+    issue, a pamphlet, a sent newsletter...) are crawled with real content."""
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("load_demo", "--allow-without-debug", "--quiet-logins", verbosity=0)
+
+
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_every_public_page_is_accessible(page, new_context, live_server, language):
+def test_every_public_page_is_accessible(page, new_context, live_server, language, demo_content):
     report = crawl(page, new_context, live_server.url, language)
 
     print(f"\n[{language}] checked {len(report.checked)} pages:\n  " + "\n  ".join(report.checked))

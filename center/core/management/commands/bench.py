@@ -11,6 +11,7 @@ harness itself cannot run (no wrk, no database, a page that does not answer 200.
 """
 
 import importlib
+import importlib.util
 import os
 import re
 import secrets
@@ -113,6 +114,47 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+# Measuring: also imported by the apps' benches, so every page is loaded the same way. -------
+
+
+def check_page(url: str, log: Path | None = None) -> None:
+    """A page that fails would be benchmarked as a fast error page: refuse it."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except OSError as exc:
+        raise CommandError(f"{url} did not answer: {exc}") from exc
+    if status != 200:
+        tail = _tail(log) if log is not None else ""
+        raise CommandError(f"{url} answered {status}, not 200:\n{tail}")
+
+
+def run_wrk(url: str, *, seconds: int, connections: int, threads: int) -> WrkResult:
+    """Load `url` with wrk for `seconds` and read what it measured."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise CommandError("wrk is not installed (apt-get install wrk).")
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        url,
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise CommandError(f"{' '.join(command)} failed:\n{completed.stderr}")
+    try:
+        return parse_wrk_output(completed.stdout)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark the public pages under gunicorn with the production settings, against "
@@ -125,16 +167,33 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
         parser.add_argument("--warmup", type=int, default=2, help="Warm-up seconds per page.")
-        parser.add_argument(
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument(
             "--skip-apps", action="store_true", help="Only the pages, not the apps' benches."
+        )
+        which.add_argument(
+            "--only",
+            metavar="APP",
+            help="Only this app's bench (<app>/bench.py, e.g. publications), not the pages "
+            "nor the other apps' benches.",
         )
 
     def handle(
-        self, *args, duration, connections, threads, workers, warmup, skip_apps=False, **options
+        self,
+        *args,
+        duration,
+        connections,
+        threads,
+        workers,
+        warmup,
+        skip_apps=False,
+        only=None,
+        **options,
     ):
-        wrk = shutil.which("wrk")
-        if wrk is None:
+        if shutil.which("wrk") is None:
             raise CommandError("wrk is not installed (apt-get install wrk).")
+        if only is not None:
+            self._check_only(only)  # a typo fails now, not after the set-up
         database_url = os.environ.get("DATABASE_URL", "")
         if not database_url.startswith(("postgres://", "postgresql://", "pgsql://", "psql://")):
             raise CommandError(
@@ -152,26 +211,28 @@ class Command(BaseCommand):
             self._prepare(env, workdir)
             server = self._start_gunicorn(env, workdir, port, workers)
             base_url = f"http://127.0.0.1:{port}"
-            results = {}
-            for scenario in SCENARIOS:
-                self._check_page(base_url + scenario.path, workdir)
-                self._wrk(wrk, base_url + scenario.path, warmup, connections, threads)
-                self.stdout.write(f"Measuring {scenario.path} for {duration} s…")
-                results[scenario] = self._wrk(
-                    wrk, base_url + scenario.path, duration, connections, threads
-                )
-            self._report(results, duration, connections, threads, workers)
+            if only is None:
+                load = {"connections": connections, "threads": threads}
+                results = {}
+                for scenario in SCENARIOS:
+                    check_page(base_url + scenario.path, workdir / "gunicorn.log")
+                    run_wrk(base_url + scenario.path, seconds=warmup, **load)
+                    self.stdout.write(f"Measuring {scenario.path} for {duration} s…")
+                    results[scenario] = run_wrk(base_url + scenario.path, seconds=duration, **load)
+                self._report(results, duration, connections, threads, workers)
             if not skip_apps:
-                self._run_app_benches(base_url)
+                self._run_app_benches(base_url, only=only)
         finally:
             if server is not None:
                 self._stop(server)
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def _run_app_benches(self, base_url: str) -> None:
+    def _run_app_benches(self, base_url: str, only: str | None = None) -> None:
         """Each app may add its own measurements in `<app>/bench.py`: `run(base_url, stdout)`
         runs against the same gunicorn and database."""
         for app_config in apps.get_app_configs():
+            if only is not None and only not in (app_config.label, app_config.name):
+                continue
             try:
                 module = importlib.import_module(f"{app_config.name}.bench")
             except ModuleNotFoundError as exc:
@@ -181,6 +242,16 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(f"== {app_config.verbose_name} ({app_config.name}/bench.py)")
             module.run(base_url=base_url, stdout=self.stdout)
+
+    def _check_only(self, app: str) -> None:
+        """Refuse `--only APP` unless APP is installed and has a bench."""
+        for app_config in apps.get_app_configs():
+            if app in (app_config.label, app_config.name):
+                if importlib.util.find_spec(f"{app_config.name}.bench") is None:
+                    path = app_config.name.replace(".", "/")
+                    raise CommandError(f"{app} has no bench ({path}/bench.py).")
+                return
+        raise CommandError(f"No installed app is called {app}.")
 
     # Set-up ----------------------------------------------------------------------
 
@@ -283,41 +354,6 @@ class Command(BaseCommand):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-
-    # Measuring -------------------------------------------------------------------
-
-    def _check_page(self, url: str, workdir: Path) -> None:
-        """A page that fails would be benchmarked as a fast error page: refuse it."""
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        except OSError as exc:
-            raise CommandError(f"{url} did not answer: {exc}") from exc
-        if status != 200:
-            raise CommandError(
-                f"{url} answered {status}, not 200:\n{_tail(workdir / 'gunicorn.log')}"
-            )
-
-    def _wrk(self, wrk: str, url: str, seconds: int, connections: int, threads: int):
-        command = [
-            wrk,
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "--latency",
-            url,
-        ]
-        completed = subprocess.run(command, capture_output=True, text=True)
-        if completed.returncode != 0:
-            raise CommandError(f"{' '.join(command)} failed:\n{completed.stderr}")
-        try:
-            return parse_wrk_output(completed.stdout)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
 
     # Report ----------------------------------------------------------------------
 
