@@ -1,14 +1,17 @@
+import re
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from center.core import views as core_views
 from center.core.sitemaps import StaticViewSitemap
+from center.core.views import serve_public_media
 from publications.sitemaps import (
     MagazineSitemap,
     NewsSitemap,
@@ -62,7 +65,12 @@ handler403 = "center.core.views.permission_denied"
 handler404 = "center.core.views.page_not_found"
 handler500 = "center.core.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_PUBLIC_MEDIA:
+    # Public uploads (story photos, magazine covers, PDFs). Off when a web server or
+    # object storage in front serves MEDIA_URL itself; private files are never here.
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve_public_media,
+        )
+    )

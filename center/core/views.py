@@ -2,8 +2,10 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve as static_serve
 
 from .cache import public_cache
 
@@ -114,3 +116,17 @@ def server_error(request):
 
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
+
+
+@require_safe
+def serve_public_media(request, path: str):
+    """A public upload from MEDIA_ROOT (photos, covers, PDFs), with caching headers.
+
+    Django's `serve` joins the path safely (no escaping MEDIA_ROOT) and answers
+    If-Modified-Since; stored names change when a file is replaced, so a day of caching
+    is safe. Behind a web server that serves /media/ itself, set SERVE_PUBLIC_MEDIA=false.
+    """
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

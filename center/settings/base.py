@@ -178,6 +178,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Django serves MEDIA_URL itself unless a web server or object storage in front does.
+SERVE_PUBLIC_MEDIA = _read("SERVE_PUBLIC_MEDIA", env.bool, default=True)
 # Consultation attachments and group documents: never under MEDIA_URL, served only
 # through permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
