@@ -23,3 +23,34 @@ def test_repeated_failed_logins_for_one_account_are_refused(client, outsider, se
     assert "_auth_user_id" not in client.session
     assert response.status_code in (200, 429)
     assert "Too many failed login attempts" in response.content.decode()
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "center.lib.redis_cache.ReusingRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_people_can_still_sign_in_while_the_cache_is_down(client, outsider, settings):
+    from tests.conftest import PASSWORD
+
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    settings.CACHES = REDIS_DOWN
+    # A wrong password: the form says so (no 500)...
+    response = client.post("/en/accounts/login/", {"login": outsider.email, "password": "no"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    # ...and the right one signs in.
+    response = client.post("/en/accounts/login/", {"login": outsider.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(outsider.pk)
+
+
+def test_a_password_reset_request_works_while_the_cache_is_down(client, outsider, settings):
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    settings.CACHES = REDIS_DOWN
+    response = client.post("/en/accounts/password/reset/", {"email": outsider.email})
+    assert response.status_code == 302
