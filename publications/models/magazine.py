@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .common import AccessiblePhoto
 from .stories import CaseStory
 
 
@@ -185,7 +186,7 @@ class MagazineArticle(models.Model):
         return self.story_id is not None
 
 
-class MagazinePhoto(models.Model):
+class MagazinePhoto(AccessiblePhoto):
     """A photo of a standalone article, re-encoded without EXIF on upload. Alt text is
     required unless decorative (the same rule as a story photo)."""
 
@@ -193,26 +194,6 @@ class MagazinePhoto(models.Model):
         MagazineArticle, verbose_name=_("article"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("photo"), upload_to="magazine/%Y/")
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
-    alt_text = models.CharField(
-        _("alternative text"),
-        max_length=300,
-        blank=True,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
-    is_decorative = models.BooleanField(_("decorative (no alternative text needed)"), default=False)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(is_decorative=True) | ~Q(alt_text=""),
-                name="magazine_photo_alt_or_decorative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.caption or self.alt_text or self.image.name
+    class Meta(AccessiblePhoto.Meta):
+        constraints = [AccessiblePhoto.alt_text_constraint("magazine_photo_alt_or_decorative")]

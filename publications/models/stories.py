@@ -2,14 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from center.core.models import BilingualNameMixin
 
-from .common import Sector
+from .common import AccessiblePhoto, Sector
 
 
 class Theme(BilingualNameMixin):
@@ -114,36 +113,16 @@ class StoryPartner(models.Model):
         return self.name
 
 
-class StoryPhoto(models.Model):
+class StoryPhoto(AccessiblePhoto):
     """A photo, re-encoded without EXIF on upload. Alt text is required unless decorative."""
 
     story = models.ForeignKey(
         CaseStory, verbose_name=_("story"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("photo"), upload_to="stories/%Y/")
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
-    alt_text = models.CharField(
-        _("alternative text"),
-        max_length=300,
-        blank=True,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
-    is_decorative = models.BooleanField(_("decorative (no alternative text needed)"), default=False)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(is_decorative=True) | ~Q(alt_text=""),
-                name="story_photo_alt_or_decorative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.caption or self.alt_text or self.image.name
+    class Meta(AccessiblePhoto.Meta):
+        constraints = [AccessiblePhoto.alt_text_constraint("story_photo_alt_or_decorative")]
 
 
 class StoryRevision(models.Model):
