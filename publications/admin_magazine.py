@@ -9,7 +9,6 @@ service. The PDF's build status shows in the list; a failed build keeps its erro
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from center.lib.images import VerifiedImageField
 
+from .admin_common import EachActionMixin
 from .admin_news import MARKDOWN_HELP
 from .forms_stories import PHOTO_MAX_SIDE, StoryPhotoAdminForm
 from .models import MagazineArticle, MagazineIssue, MagazinePhoto
@@ -197,7 +197,7 @@ class _EditorOnly:
 
 
 @admin.register(MagazineIssue)
-class MagazineIssueAdmin(_EditorOnly, admin.ModelAdmin):
+class MagazineIssueAdmin(_EditorOnly, EachActionMixin, admin.ModelAdmin):
     form = MagazineIssueAdminForm
     list_display = [
         "number",
@@ -312,29 +312,14 @@ class MagazineIssueAdmin(_EditorOnly, admin.ModelAdmin):
 
     # Actions -----------------------------------------------------------------------
 
-    def _each(self, request, queryset, do, done_message: str) -> None:
-        """Run `do` on every issue; report the ones the services refused, never a 500."""
-        done, refused = [], []
-        for issue in queryset:
-            try:
-                do(issue)
-            except (ValidationError, PermissionDenied) as exc:
-                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                refused.append(f"{issue}: {reason}")
-            else:
-                done.append(str(issue))
-        if done:
-            messages.success(request, done_message % {"issues": "、".join(done)})
-        if refused:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d issue was not changed: %(details)s",
-                    "%(count)d issues were not changed: %(details)s",
-                    len(refused),
-                )
-                % {"count": len(refused), "details": " / ".join(refused)},
-            )
+    each_placeholder = "issues"
+
+    def each_refused_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d issue was not changed: %(details)s",
+            "%(count)d issues were not changed: %(details)s",
+            count,
+        )
 
     @admin.action(description=_("Publish (and build the PDF)"), permissions=["publish"])
     def publish(self, request, queryset):

@@ -9,16 +9,16 @@ card rebuilds the card and the A4 sheet. Every write goes through services.pamph
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from center.lib.images import VerifiedImageField
 
+from .admin_common import EachActionMixin
 from .admin_news import MARKDOWN_HELP
 from .forms_stories import PHOTO_MAX_SIDE
 from .models import NameCard, Pamphlet, PamphletSection, PdfStatus
@@ -90,33 +90,8 @@ class PamphletSectionInline(admin.StackedInline):
         return markdown_preview(obj.body if obj is not None and obj.pk else "")
 
 
-class _EachMixin:
-    def _each(self, request, objects, do, done_message: str) -> None:
-        """Run `do` on every object; report the ones the services refused, never a 500."""
-        done, refused = [], []
-        for obj in objects:
-            try:
-                do(obj)
-            except ValidationError as exc:
-                refused.append(f"{obj}: {' '.join(exc.messages)}")
-            else:
-                done.append(str(obj))
-        if done:
-            messages.success(request, done_message % {"titles": "、".join(done)})
-        if refused:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d item was not changed: %(details)s",
-                    "%(count)d items were not changed: %(details)s",
-                    len(refused),
-                )
-                % {"count": len(refused), "details": " / ".join(refused)},
-            )
-
-
 @admin.register(Pamphlet)
-class PamphletAdmin(_EachMixin, admin.ModelAdmin):
+class PamphletAdmin(EachActionMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "is_published", "pdf_state", "pdf_built_at", "order"]
     list_filter = ["is_published", "pdf_status", "language"]
     search_fields = ["title", "summary", "sections__heading", "sections__body"]
@@ -203,7 +178,7 @@ class PamphletAdmin(_EachMixin, admin.ModelAdmin):
 
 
 @admin.register(NameCard)
-class NameCardAdmin(_EachMixin, admin.ModelAdmin):
+class NameCardAdmin(EachActionMixin, admin.ModelAdmin):
     """There is one card: it can be added once and never deleted."""
 
     list_display = ["center_name", "pdf_state", "pdf_built_at", "updated_at"]

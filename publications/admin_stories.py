@@ -8,7 +8,6 @@ field is read-only here.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from center.accounts.roles import COORDINATOR
 
-from .admin_common import NulSafeChangelistMixin
+from .admin_common import EachActionMixin, NulSafeChangelistMixin
 from .admin_news import MARKDOWN_HELP
 from .forms_stories import ReturnToDraftForm, StoryPhotoAdminForm
 from .models import CaseStory, StoryPartner, StoryPhoto, StoryRevision, Theme
@@ -130,7 +129,7 @@ class StoryRevisionInline(admin.TabularInline):
 
 
 @admin.register(CaseStory)
-class CaseStoryAdmin(NulSafeChangelistMixin, admin.ModelAdmin):
+class CaseStoryAdmin(NulSafeChangelistMixin, EachActionMixin, admin.ModelAdmin):
     list_display = ["title", "status", "ward", "year", "author", "published_at"]
     list_filter = ["status", "ward", "sdgs", "themes", "year"]
     list_select_related = ["ward", "author"]
@@ -224,29 +223,15 @@ class CaseStoryAdmin(NulSafeChangelistMixin, admin.ModelAdmin):
 
     # Workflow actions --------------------------------------------------------------
 
-    def _each(self, request, queryset, do, done_message: str) -> None:
-        """Run `do` on every story; report the ones the services refused, never a 500."""
-        done, refused = [], []
-        for story in queryset:
-            try:
-                do(story)
-            except (ValidationError, PermissionDenied) as exc:
-                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                refused.append(f"{story.title}: {reason}")
-            else:
-                done.append(story.title)
-        if done:
-            messages.success(request, done_message % {"titles": "、".join(done)})
-        if refused:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d story was not changed: %(details)s",
-                    "%(count)d stories were not changed: %(details)s",
-                    len(refused),
-                )
-                % {"count": len(refused), "details": " / ".join(refused)},
-            )
+    def each_name(self, obj) -> str:
+        return obj.title
+
+    def each_refused_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d story was not changed: %(details)s",
+            "%(count)d stories were not changed: %(details)s",
+            count,
+        )
 
     @admin.action(description=_("Submit for review"), permissions=["submit"])
     def submit_for_review(self, request, queryset):
