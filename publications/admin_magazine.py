@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from center.lib.images import VerifiedImageField
+from center.lib.text import markdown_preview
 
 from .admin_common import EachActionMixin
 from .admin_news import MARKDOWN_HELP
@@ -24,7 +25,6 @@ from .forms_stories import PHOTO_MAX_SIDE, StoryPhotoAdminForm
 from .models import MagazineArticle, MagazineIssue, MagazinePhoto
 from .selectors.magazine import user_is_magazine_editor
 from .services import magazine as services
-from .text import markdown_preview
 
 PdfStatus = MagazineIssue.PdfStatus
 # Long enough for the PDF's full-bleed A4 cover at print resolution.

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from center.lib.text import markdown_preview
+
 from .admin_common import NulSafeChangelistMixin
 from .models import NewsItem
 from .services.news import news_delete, news_delete_many, news_save
-from .text import markdown_preview
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italic*, “## Heading”, “- ” for a list, "

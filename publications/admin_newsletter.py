@@ -18,11 +18,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from center.core.templatetags.center import jdate
+from center.lib.text import markdown_preview
 
 from .admin_news import MARKDOWN_HELP
 from .models import NewsletterDelivery, NewsletterIssue, NewsletterTopic, Subscriber
 from .services import newsletter as services
-from .text import markdown_preview
 
 ISSUE_ACTION_FIELD = "_newsletter_action"
 SEND_PERMISSION = "publications.send_newsletterissue"

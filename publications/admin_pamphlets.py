@@ -17,13 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from center.lib.images import VerifiedImageField
+from center.lib.text import markdown_preview
 
 from .admin_common import EachActionMixin
 from .admin_news import MARKDOWN_HELP
 from .forms_stories import PHOTO_MAX_SIDE
 from .models import NameCard, Pamphlet, PamphletSection, PdfStatus
 from .services import pamphlets as services
-from .text import markdown_preview
 
 ERROR_PREVIEW_CHARS = 160
 

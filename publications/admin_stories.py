@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from center.accounts.roles import COORDINATOR
+from center.lib.text import markdown_preview
 
 from .admin_common import EachActionMixin, NulSafeChangelistMixin
 from .admin_news import MARKDOWN_HELP
@@ -22,7 +23,6 @@ from .forms_stories import ReturnToDraftForm, StoryPhotoAdminForm
 from .models import CaseStory, StoryPartner, StoryPhoto, StoryRevision, Theme
 from .selectors.stories import stories_visible_to, story_is_editable_by, user_is_story_editor
 from .services import stories as services
-from .text import markdown_preview
 
 # The intermediate page of "Return to draft". Kept beside its only user; it could move to
 # templates/admin/publications/casestory/return_to_draft.html unchanged.

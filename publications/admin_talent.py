@@ -14,11 +14,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from center.core.templatetags.center import jdate
+from center.lib.text import markdown_preview
 
 from .forms_talent import TalentProfileAdminForm
 from .models import Expertise, TalentContactRequest, TalentProfile
 from .services import talent as services
-from .text import markdown_preview
 
 # Buttons on the profile page: POST value → (label, service).
 PROFILE_ACTION_FIELD = "_talent_action"

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from center.lib.text import plain_text
+
 from .models import CaseStory, NewsItem
 from .selectors.news import news_for_feed
-from .text import plain_text
 
 FEED_SIZE = 20
 DESCRIPTION_CHARS = 300

@@ -35,9 +35,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from center.core.views import SITE_PAGES
+from center.lib.text import plain_texts
 
 from .models import CaseStory, NewsItem, StoryPartner, TalentProfile
-from .text import plain_texts
 
 logger = logging.getLogger(__name__)
 

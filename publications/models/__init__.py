@@ -2,7 +2,7 @@
 pamphlets and the name-card guide, and the メルマガ newsletter: one module per subject.
 
 Body texts are Markdown written by staff; they are turned into HTML through the allow-list
-sanitiser in `publications/text.py`, never shown raw.
+sanitiser in `center/lib/text.py`, never shown raw.
 """
 
 from .common import Sector

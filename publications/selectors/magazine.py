@@ -13,8 +13,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
+from center.lib.text import render_markdown
+
 from ..models import CaseStory, MagazineArticle, MagazineIssue, MagazinePhoto, StoryPhoto
-from ..text import render_markdown
 from .stories import user_is_story_editor
 
 __all__ = [

@@ -1,6 +1,6 @@
 """`{% load publications %}`: body texts on public pages.
 
-{{ item.body|markdown }}            allow-listed HTML (publications/text.py)
+{{ item.body|markdown }}            allow-listed HTML (center/lib/text.py)
 {{ item.body|plain_text:160 }}      the words only, for summaries and meta tags
 """
 
@@ -8,7 +8,7 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from publications import text
+from center.lib import text
 
 register = template.Library()
 

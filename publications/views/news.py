@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from center.core.cache import public_cache, without_query
+from center.lib.text import plain_text
 
 from ..feeds import NewsAtomFeed, NewsRssFeed
 from ..models import NewsItem
@@ -22,7 +23,6 @@ from ..selectors.news import (
     news_preview_reason,
     news_public_list,
 )
-from ..text import plain_text
 
 NEWS_PER_PAGE = 20
 DESCRIPTION_CHARS = 160

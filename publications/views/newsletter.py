@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from center.core.cache import public_cache, without_query
+from center.lib.text import plain_text
 
 from ..forms_newsletter import PreferencesForm, SubscribeForm
 from ..models import Subscriber
@@ -32,7 +33,6 @@ from ..services.newsletter import (
     subscriber_unsubscribe,
     subscriber_update_preferences,
 )
-from ..text import plain_text
 
 ISSUES_PER_PAGE = 20
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")

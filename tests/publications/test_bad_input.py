@@ -38,7 +38,7 @@ from tests.publications.test_talent import expertise, make_profile
 pytestmark = pytest.mark.django_db
 
 # A page that takes longer than this is broken for its visitor whatever its status; the
-# quadratic Markdown inputs below took minutes before publications/text.py bounded them.
+# quadratic Markdown inputs below took minutes before center/lib/text.py bounded them.
 SLOW_SECONDS = 5
 
 

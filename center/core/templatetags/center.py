@@ -43,3 +43,11 @@ def jdate(value, with_time: bool = False) -> str:
 @register.filter
 def fiscal_year(value: int, era: bool = False) -> str:
     return fiscal_year_label(int(value), era=bool(era))
+
+
+@register.filter(name="markdown")
+def markdown_filter(value):
+    """Staff-written Markdown as allow-listed HTML (center/lib/text.py), for any app."""
+    from center.lib.text import render_markdown
+
+    return render_markdown(str(value) if value is not None else "")

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.template import Context, Template
 from django.test import override_settings
 
-from publications.text import ALLOWED_TAGS, markdown_preview, plain_text, render_markdown
+from center.lib.text import ALLOWED_TAGS, markdown_preview, plain_text, render_markdown
 
 # Each payload arrives as a Markdown body, the way an admin form would save it.
 XSS_PAYLOADS = [
@@ -269,3 +269,13 @@ def test_the_admin_preview_shows_the_sanitised_html():
     preview = str(markdown_preview("**ok** <img src=x onerror=alert(1)>"))
     assert "<strong>ok</strong>" in preview
     assert "onerror" not in preview
+
+
+def test_every_app_can_render_markdown_through_the_center_template_library():
+    from django.template import Context, Template
+
+    html = Template("{% load center %}{{ body|markdown }}").render(
+        Context({"body": "## 見出し\n\n<script>alert(1)</script>**太字**"})
+    )
+    assert "<h2>見出し</h2>" in html and "<strong>太字</strong>" in html
+    assert "<script" not in html and "alert(1)" not in html

@@ -291,4 +291,4 @@ def plain_texts(texts: list[str]) -> list[str]:
 
 def markdown_preview(text: str) -> SafeString:
     """The rendered body as the public page will show it, for the admin's preview field."""
-    return render_to_string("publications/_markdown_preview.html", {"html": render_markdown(text)})
+    return render_to_string("lib/_markdown_preview.html", {"html": render_markdown(text)})
