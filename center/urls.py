@@ -12,6 +12,7 @@ from django.views.generic import RedirectView
 from center.core import views as core_views
 from center.core.sitemaps import StaticViewSitemap
 from center.core.views import serve_public_media
+from events.sitemaps import EventSitemap
 from publications.sitemaps import (
     MagazineSitemap,
     NewsSitemap,
@@ -33,6 +34,7 @@ sitemaps = {
     "talent": TalentSitemap,
     "magazine": MagazineSitemap,
     "pamphlets": PamphletSitemap,
+    "events": EventSitemap,
 }
 
 urlpatterns = [

@@ -1,22 +1,49 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from center.core.views import coming_soon_view
+from . import views_checkin, views_public, views_registration
 
 app_name = "events"
 
 urlpatterns = [
+    path("", views_public.event_list, name="index"),
+    path("calendar/", views_public.event_calendar, name="calendar"),
+    path("feed.ics", views_public.feed_ics, name="feed"),
+    path("programs/<slug:slug>/feed.ics", views_public.program_feed_ics, name="program_feed"),
+    path("<int:pk>/", views_public.event_detail, name="detail"),
+    path("<int:pk>/event.ics", views_public.event_ics_view, name="ics"),
+    path("<int:pk>/register/", views_registration.register, name="register"),
     path(
-        "",
-        coming_soon_view(
-            title=_("Events and seminars"),
-            summary=_("Seminars, salons, symposia and training programs run by the center."),
-            features=[
-                _("Event listings and a calendar, with online registration"),
-                _("Waiting lists, reminders and cancellation links"),
-                _("The startup program, NPO seminars, Mizube Salon and the Future Symposium"),
-            ],
-        ),
-        name="index",
+        "registration/done/<str:signed>/",
+        views_registration.register_done,
+        name="register_done",
+    ),
+    path("registration/<str:token>/", views_registration.registrant, name="registrant"),
+    path(
+        "registration/<str:token>/cancel/",
+        views_registration.registrant_cancel,
+        name="registrant_cancel",
+    ),
+    path(
+        "registration/<str:token>/leave/",
+        views_registration.registrant_leave,
+        name="registrant_leave",
+    ),
+    path(
+        "registration/<str:token>/event.ics",
+        views_registration.registrant_ics,
+        name="registrant_ics",
+    ),
+    path("staff/checkin/", views_checkin.checkin_index, name="checkin_index"),
+    path("staff/checkin/scan/<str:code>/", views_checkin.checkin_scan, name="checkin_scan"),
+    path("staff/<int:pk>/checkin/", views_checkin.checkin_session, name="checkin"),
+    path(
+        "staff/<int:pk>/checkin/walk-in/",
+        views_checkin.checkin_walk_in,
+        name="checkin_walk_in",
+    ),
+    path(
+        "staff/<int:pk>/checkin/<int:registration_pk>/",
+        views_checkin.checkin_toggle,
+        name="checkin_toggle",
     ),
 ]

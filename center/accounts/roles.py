@@ -129,6 +129,26 @@ ROLES: dict[str, Role] = {
                 "publications.change_subscriber",
                 "publications.delete_subscriber",
                 "publications.view_newsletterdelivery",
+                *(
+                    f"events.{action}_{model}"
+                    for model in (
+                        "program",
+                        "programplan",
+                        "event",
+                        "eventsession",
+                        "speaker",
+                        "question",
+                    )
+                    for action in ("view", "add", "change", "delete")
+                ),
+                # Registrations, answers and check-in (events.change_registration opens the
+                # check-in page); a registration is cancelled, never deleted.
+                *(
+                    f"events.{action}_{model}"
+                    for model in ("registration", "answer", "attendance")
+                    for action in ("view", "add", "change")
+                ),
+                "events.delete_attendance",
             ),
         ),
         Role(

@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.send_booking_reminders",
         "schedule": crontab(minute=5),  # hourly: the day-before reminders
     },
+    "event-reminders": {
+        "task": "events.tasks.send_reminders",
+        "schedule": crontab(minute="*/15"),  # each event's own hours-before, to 15 minutes
+    },
     "consultation-followup-digests": {
         "task": "consultations.tasks.send_followup_digests",
         "schedule": crontab(hour=8, minute=0),
@@ -397,7 +401,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "横浜市市民協働推進センター"
 # Paths that count as the back office: a user in a staff role reaches none of them
 # before setting up TOTP.
-BACK_OFFICE_PATH_PREFIXES = ["/admin/", "/dashboard/", "/network/", "/consultation/staff/"]
+BACK_OFFICE_PATH_PREFIXES = [
+    "/admin/",
+    "/dashboard/",
+    "/network/",
+    "/consultation/staff/",
+    "/events/staff/",
+]
 
 # PROJECT
 # ------------------------------------------------------------------------------
