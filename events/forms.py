@@ -134,7 +134,7 @@ class RegistrationForm(forms.Form):
         party_size.help_text = _("Yourself included; at most %(max)s per registration.") % {
             "max": event.max_party_size
         }
-        self.questions = list(event.questions.all())
+        self.questions = list(event.questions.filter(purpose=Question.Purpose.REGISTRATION))
         for question in self.questions:
             self.fields[f"{QUESTION_PREFIX}{question.pk}"] = _question_field(question)
         self.fields["privacy_consent"].help_text = format_html(

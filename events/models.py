@@ -242,6 +242,14 @@ class Question(models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions"
     )
+
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("Registration form")
+        SURVEY = "survey", _("Survey after the event")
+
+    purpose = models.CharField(
+        _("asked in"), max_length=16, choices=Purpose.choices, default=Purpose.REGISTRATION
+    )
     label = models.CharField(_("question"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
@@ -421,3 +429,143 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} @ {self.session}"
+
+
+# After the event ---------------------------------------------------------------------------
+
+
+class SurveyResponse(models.Model):
+    """An attendee's answer to the survey mailed after the event (answers to the event's
+    survey questions are Answer rows of the same registration)."""
+
+    registration = models.OneToOneField(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="survey_response",
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+
+    def __str__(self) -> str:
+        return f"{self.registration} ({self.satisfaction})"
+
+
+# Applications -------------------------------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Not accepted")
+
+
+class ExhibitorApplication(models.Model):
+    """A group's application for a booth at an event (未来創発シンポジウム, the festival)."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="exhibitors"
+    )
+    group_name = models.CharField(_("group"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    email = models.EmailField(_("email address"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    activity = models.TextField(_("what the group does"))
+    booth_needs = models.TextField(
+        _("booth needs"), blank=True, help_text=_("Tables, power, wall space...")
+    )
+    materials = models.TextField(_("what the booth will show"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    decision_note = models.TextField(_("message with the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="ja"
+    )
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    created_at = models.DateTimeField(_("applied"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("exhibitor application")
+        verbose_name_plural = _("exhibitor applications")
+
+    def __str__(self) -> str:
+        return self.group_name
+
+
+class InternshipApplication(models.Model):
+    """A university student's application to the 大学生インターンシップ; staff review it
+    and record the host project the student was matched with."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REVIEWING = "reviewing", _("Being reviewed")
+        MATCHED = "matched", _("Matched with a project")
+        DECLINED = "declined", _("Not matched")
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("internship"),
+        on_delete=models.PROTECT,
+        related_name="internship_applications",
+    )
+    family_name = models.CharField(_("family name"), max_length=50)
+    given_name = models.CharField(_("given name"), max_length=50)
+    family_name_kana = models.CharField(_("family name (furigana)"), max_length=50)
+    given_name_kana = models.CharField(_("given name (furigana)"), max_length=50)
+    email = models.EmailField(_("email address"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    university = models.CharField(_("university"), max_length=200)
+    faculty = models.CharField(_("faculty or department"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year of study"), validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    interests = models.TextField(_("interests"))
+    availability = models.TextField(_("availability"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    matched_project = models.CharField(_("host project"), max_length=200, blank=True)
+    review_note = models.TextField(_("staff notes"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="ja"
+    )
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    created_at = models.DateTimeField(_("applied"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("internship application")
+        verbose_name_plural = _("internship applications")
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name}"

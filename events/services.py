@@ -144,7 +144,10 @@ def _clean_answers(
     A key that is not a question of this event (a forged or stale form) is refused as a
     whole: it would otherwise be dropped silently or stored against another event.
     """
-    questions = {question.pk: question for question in event.questions.all()}
+    questions = {
+        question.pk: question
+        for question in event.questions.filter(purpose=Question.Purpose.REGISTRATION)
+    }
     given: dict[int, object] = {}
     for key, value in answers.items():
         try:
