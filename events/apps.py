@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from center.core.search_sources import register_search_source
+
+        from .search import EVENT_SEARCH_SOURCE
+
+        # The site search (publications) may not import events: it asks the registry.
+        register_search_source(EVENT_SEARCH_SOURCE)

@@ -11,8 +11,9 @@ Limit: each search reads every published row of each source (at most
 fine for the center's size (a few thousand rows in all); past that, move to a database
 full-text index (PostgreSQL pg_bigm or trigram) and keep this module's normalisation.
 
-Events join the sources once the events app publishes them; publications may not import
-events (ARCHITECTURE.md), so that source will be registered from there.
+Events (and any app publications may not import) join through
+`center.core.search_sources`: they register a source, and its candidates are ranked here
+with the rest.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from center.core.search_sources import search_sources
 from center.core.views import SITE_PAGES
 from center.lib.text import plain_texts
 
@@ -280,6 +282,30 @@ def _page_documents() -> list[Document]:
     ]
 
 
+def _registered_documents(now: datetime) -> list[Document]:
+    """Candidates of the sources other apps registered (events...)."""
+    documents = []
+    for source in search_sources():
+        candidates = source.candidates(now)[:MAX_CANDIDATES_PER_SOURCE]
+        bodies = plain_texts([candidate.body for candidate in candidates])
+        documents += [
+            Document(
+                kind=source.kind,
+                url_name=candidate.url_name,
+                pk=candidate.pk,
+                title=candidate.title,
+                date=candidate.date,
+                fields=[
+                    (WEIGHT_TITLE, candidate.title),
+                    (WEIGHT_SUMMARY, candidate.summary),
+                    (WEIGHT_BODY, body),
+                ],
+            )
+            for candidate, body in zip(candidates, bodies, strict=True)
+        ]
+    return documents
+
+
 # Matching and ranking -----------------------------------------------------------------------
 
 
@@ -295,7 +321,10 @@ class SearchResult:
 
     @property
     def kind_label(self) -> str:
-        return str(KIND_LABELS[self.document.kind])
+        if self.document.kind in KIND_LABELS:
+            return str(KIND_LABELS[self.document.kind])
+        labels = {source.kind: source.label for source in search_sources()}
+        return str(labels.get(self.document.kind, self.document.kind))
 
     @property
     def url(self) -> str:
@@ -353,6 +382,7 @@ def search(query: SearchQuery, *, now: datetime | None = None) -> list[SearchRes
         *_story_documents(),
         *_talent_documents(),
         *_page_documents(),
+        *_registered_documents(now),
     ]
     results = []
     for document in documents:

@@ -127,7 +127,7 @@ LIST_BOUNDS = {
     "/news/": 2,  # count, page
     "/stories/": 7,  # filter choices (3), count, page, SDGs and photos of the cards
     "/talent/": 5,  # filter choices (2), profiles, 2 prefetches
-    "/search/": 4,  # news, stories, their partners, profiles
+    "/search/": 5,  # news, stories, their partners, profiles, events (a registered source)
 }
 
 
