@@ -259,4 +259,5 @@ class EventAdmin(admin.ModelAdmin):
 
 
 # Registrations, answers and attendance: the registration flow's admin, in its own module.
-from . import admin_registrations  # noqa: E402, F401
+from . import admin_applications, admin_registrations  # noqa: E402, F401
+from .admin_survey import SurveyResponseAdmin  # noqa: E402, F401

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
 
+from .certificate import download_certificates
 from .export import export_filename, registrations_csv_rows
 from .models import Answer, Attendance, Registration
 from .services import registration_cancel, registration_create
@@ -130,7 +131,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ("event",)
     autocomplete_fields = ("event",)
     date_hierarchy = "created_at"
-    actions = ["cancel_registrations", "export_csv"]
+    actions = ["cancel_registrations", "export_csv", download_certificates]
     readonly_fields = (
         "event",
         "status",

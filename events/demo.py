@@ -16,14 +16,18 @@ from center.core.fiscal import fiscal_year_of
 from center.core.models import Ward
 
 from .models import (
+    ApplicationStatus,
     Attendance,
     Event,
     EventSession,
+    ExhibitorApplication,
+    InternshipApplication,
     Program,
     ProgramPlan,
     Question,
     Registration,
     Speaker,
+    SurveyResponse,
     Venue,
 )
 from .services_events import event_save, event_sync_dates
@@ -186,7 +190,8 @@ def load() -> list[dict]:
         affiliation="大岡川まちづくりの会",
         profile="2015年から大岡川の清掃とカヌー体験会を主催。",
     )
-    _register(salon, 20, attended=17)
+    attendees = _register(salon, 20, attended=17)[:17]
+    _survey(salon, attendees)
 
     startup = _event(
         "startup",
@@ -334,7 +339,7 @@ def load() -> list[dict]:
         profile="市民協働と地域財団の研究者。同時通訳あり。",
     )
 
-    _event(
+    internship = _event(
         "internship",
         "大学生インターンシップ 説明会",
         [("", 20, 18, 19)],
@@ -368,4 +373,125 @@ def load() -> list[dict]:
         venue=Venue.SPACE_B,
         capacity=30,
     )
+    _applications(symposium, internship)
     return []
+
+
+SURVEY_COMMENTS = [
+    "初めて参加しましたが、気軽に話せる雰囲気でよかったです。",
+    "川辺の活動を知るきっかけになりました。次回も参加したいです。",
+    "もう少しグループで話す時間がほしかったです。",
+    "",
+    "ゲストのお話が具体的で参考になりました。",
+]
+
+
+def _survey(event: Event, attendees: list[Registration]) -> None:
+    """A survey question, and answers from most attendees (as mailed after the event)."""
+    question = Question.objects.create(
+        event=event,
+        purpose=Question.Purpose.SURVEY,
+        label="今後参加したいテーマ",
+        kind=Question.Kind.CHOICE,
+        choices="水辺の活用\n防災\n子育て支援\n環境",
+    )
+    themes = question.choice_list()
+    sent_at = event.ends_at + datetime.timedelta(hours=2)
+    for n, registration in enumerate(attendees):
+        Registration.objects.filter(pk=registration.pk).update(survey_sent_at=sent_at)
+        if n % 4 == 3:
+            continue  # not everyone answers
+        SurveyResponse.objects.create(
+            registration=registration,
+            satisfaction=(5, 4, 5, 3, 4)[n % 5],
+            comment=SURVEY_COMMENTS[n % len(SURVEY_COMMENTS)],
+            submitted_at=sent_at + datetime.timedelta(hours=n),
+        )
+        registration.answers.create(question=question, value=themes[n % len(themes)])
+
+
+def _applications(symposium: Event, internship: Event) -> None:
+    common = {"privacy_notice_version": PRIVACY_NOTICE_VERSION}
+    for group, contact, activity, status in [
+        (
+            "こどもの居場所ネットワーク港北",
+            "森 さくら",
+            "子ども食堂と学習支援",
+            ApplicationStatus.ACCEPTED,
+        ),
+        (
+            "よこはま里山保全の会",
+            "林 大地",
+            "里山の保全活動と自然観察会",
+            ApplicationStatus.SUBMITTED,
+        ),
+        (
+            "多文化共生サポート中区",
+            "陳 美玲",
+            "外国につながる家庭の相談と日本語教室",
+            ApplicationStatus.SUBMITTED,
+        ),
+    ]:
+        ExhibitorApplication.objects.create(
+            event=symposium,
+            group_name=group,
+            contact_name=contact,
+            email=f"booth-{len(group)}@example.jp",
+            activity=activity,
+            booth_needs="長机1台、電源1口",
+            materials="活動写真のパネルとチラシ",
+            status=status,
+            decided_at=timezone.now() if status == ApplicationStatus.ACCEPTED else None,
+            decision_note="出展をお待ちしています。"
+            if status == ApplicationStatus.ACCEPTED
+            else "",
+            **common,
+        )
+    for family, given, kana_f, kana_g, university, year, status, project in [
+        (
+            "石田",
+            "葵",
+            "いしだ",
+            "あおい",
+            "横浜市立大学",
+            2,
+            InternshipApplication.Status.MATCHED,
+            "子ども食堂の広報づくり",
+        ),
+        (
+            "小川",
+            "蓮",
+            "おがわ",
+            "れん",
+            "神奈川大学",
+            3,
+            InternshipApplication.Status.REVIEWING,
+            "",
+        ),
+        (
+            "Nguyen",
+            "Lan",
+            "グエン",
+            "ラン",
+            "横浜国立大学",
+            1,
+            InternshipApplication.Status.SUBMITTED,
+            "",
+        ),
+    ]:
+        InternshipApplication.objects.create(
+            event=internship,
+            family_name=family,
+            given_name=given,
+            family_name_kana=kana_f,
+            given_name_kana=kana_g,
+            email=f"intern-{kana_f}@example.jp",
+            university=university,
+            faculty="",
+            year=year,
+            interests="地域の居場所づくり、多文化共生",
+            availability="平日の午後と土曜日",
+            status=status,
+            matched_project=project,
+            **common,
+        )

@@ -146,3 +146,7 @@ def send_reminders() -> int:
     if count:
         logger.info("Queued %s event reminders", count)
     return count
+
+
+# The survey after the event (beat and mail tasks), in its own module.
+from . import tasks_survey  # noqa: E402, F401

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views_checkin, views_public, views_registration
+from . import (
+    certificate,
+    views_applications,
+    views_checkin,
+    views_public,
+    views_registration,
+    views_survey,
+)
 
 app_name = "events"
 
@@ -17,7 +24,26 @@ urlpatterns = [
         views_registration.register_done,
         name="register_done",
     ),
+    path("<int:pk>/exhibit/", views_applications.exhibit, name="exhibit"),
+    path(
+        "<int:pk>/exhibit/thanks/",
+        views_applications.application_thanks,
+        {"kind": "exhibit"},
+        name="exhibit_thanks",
+    ),
+    path("<int:pk>/internship/", views_applications.internship_apply, name="internship_apply"),
+    path(
+        "<int:pk>/internship/thanks/",
+        views_applications.application_thanks,
+        {"kind": "internship"},
+        name="internship_thanks",
+    ),
     path("registration/<str:token>/", views_registration.registrant, name="registrant"),
+    path(
+        "registration/<str:token>/certificate.pdf",
+        certificate.certificate_download,
+        name="certificate",
+    ),
     path(
         "registration/<str:token>/cancel/",
         views_registration.registrant_cancel,
@@ -33,6 +59,8 @@ urlpatterns = [
         views_registration.registrant_ics,
         name="registrant_ics",
     ),
+    path("survey/<str:token>/", views_survey.survey, name="survey"),
+    path("staff/<int:pk>/survey/", views_survey.survey_results_view, name="survey_results"),
     path("staff/checkin/", views_checkin.checkin_index, name="checkin_index"),
     path("staff/checkin/scan/<str:code>/", views_checkin.checkin_scan, name="checkin_scan"),
     path("staff/<int:pk>/checkin/", views_checkin.checkin_session, name="checkin"),

@@ -149,6 +149,14 @@ ROLES: dict[str, Role] = {
                     for action in ("view", "add", "change")
                 ),
                 "events.delete_attendance",
+                # Booth and internship applications come from the public forms: staff
+                # review and decide, they neither add nor delete them.
+                *(
+                    f"events.{action}_{model}"
+                    for model in ("exhibitorapplication", "internshipapplication")
+                    for action in ("view", "change")
+                ),
+                "events.view_surveyresponse",
             ),
         ),
         Role(

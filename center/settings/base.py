@@ -345,6 +345,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.send_reminders",
         "schedule": crontab(minute="*/15"),  # each event's own hours-before, to 15 minutes
     },
+    "event-surveys": {
+        "task": "events.tasks_survey.send_surveys",
+        "schedule": crontab(minute=20),  # hourly: the survey link once an event has ended
+    },
     "consultation-followup-digests": {
         "task": "consultations.tasks.send_followup_digests",
         "schedule": crontab(hour=8, minute=0),

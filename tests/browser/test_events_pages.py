@@ -3,31 +3,18 @@ calendar, an upcoming course's page (sessions, speakers, seats, the registration
 and a past event with its report pass axe-core's WCAG 2.1 A/AA rules and have the page
 structure every public page has."""
 
-import importlib
-
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from events.models import Program, Speaker, Venue
+from events.models import Speaker, Venue
 from tests.browser.test_accessibility import _check_structure, axe_violations
 from tests.events.test_public_pages import add_registrations, make_event
-
-
-def _programs_catalogue():
-    """Put back the programs the catalogue migration loads, when an earlier transactional
-    test flushed them (the browser conftest restores wards and roles only)."""
-    from django.apps import apps
-
-    if Program.objects.exists():
-        return
-    importlib.import_module("events.migrations.0002_programs_catalogue").load(apps, None)
 
 
 @pytest.fixture
 def events():
     cache.clear()  # pages cached by an earlier test show rows that are gone
-    _programs_catalogue()
     course = make_event(
         "市民活動基礎セミナー（全3回）",
         program="basics",

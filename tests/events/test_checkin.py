@@ -48,10 +48,10 @@ def test_only_confirmed_registrations_of_the_event_are_checked_in(event, center_
     session = session_of(event)
     cancelled = event.registrations.get(family_name="佐藤")
     services.registration_cancel(registration=cancelled)
-    with pytest.raises(ValidationError, match="confirmed"):
+    with pytest.raises(ValidationError, match="参加が確定"):  # "confirmed"
         checkin.attendance_record(registration=cancelled, session=session, actor=center_staff)
     other = register(make_event(), 3)
-    with pytest.raises(ValidationError, match="another event"):
+    with pytest.raises(ValidationError, match="別のイベント"):  # "another event"
         checkin.attendance_record(registration=other, session=session, actor=center_staff)
 
 

@@ -40,7 +40,7 @@ def test_registration_is_confirmed_while_seats_remain_and_mailed_with_ics_and_li
     assert services.event_seats_taken(event) == 2
     [mail] = mailoutbox
     assert mail.to == ["hanako0@example.com"]
-    assert "confirmed" in mail.subject
+    assert "参加確定" in mail.subject  # "confirmed"
     assert registration.token in mail.body
     assert "https://meet.example.com/abc" in mail.body
     (filename, content, mimetype), qr_image = mail.attachments
@@ -63,7 +63,7 @@ def test_registration_is_waitlisted_when_event_is_full(
 
     assert waiting.status == Registration.Status.WAITLISTED
     [mail] = mailoutbox
-    assert "waiting list" in mail.subject
+    assert "キャンセル待ち" in mail.subject  # "waiting list"
     assert waiting.token in mail.body
     # The meeting link is for those holding a seat only.
     assert "meet.example.com" not in mail.body
@@ -246,8 +246,8 @@ def test_cancelling_promotes_the_waiting_list_in_order_with_a_mail(
     promoted = event.registrations.get(given_name="花子3")
     assert promoted.promoted_at is not None
     subjects = {mail.to[0]: mail.subject for mail in mailoutbox}
-    assert "cancelled" in subjects["hanako1@example.com"]
-    assert "seat is free" in subjects["hanako3@example.com"]
+    assert "キャンセルしました" in subjects["hanako1@example.com"]  # "cancelled"
+    assert "繰り上がりました" in subjects["hanako3@example.com"]  # "a seat is free"
     assert "hanako4@example.com" not in subjects
     promoted_mail = next(mail for mail in mailoutbox if mail.to == ["hanako3@example.com"])
     assert promoted_mail.attachments  # the .ics, now that they have a seat
@@ -316,7 +316,7 @@ def test_a_waitlisted_person_can_leave_the_list(mailoutbox, django_capture_on_co
     assert waiting.status == Registration.Status.LEFT_WAITLIST
     assert waiting.cancelled_at is not None
     [mail] = mailoutbox
-    assert "left the waiting list" in mail.subject
+    assert "キャンセル待ちを取り消しました" in mail.subject  # "left the waiting list"
     with pytest.raises(ValidationError, match="not on the waiting list"):
         services.registration_leave_waitlist(registration=confirmed)
 
