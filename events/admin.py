@@ -5,6 +5,7 @@ dates equal to its sessions' and drop the cached public pages once the change is
 Registrations, answers and attendance have their own admin (the registration flow's).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -17,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from center.core.fiscal import fiscal_year_of
+from center.lib.forms import AltTextRequiredMixin
+from center.lib.images import VerifiedImageField
 
-from .models import Event, EventSession, Program, ProgramPlan, Question, Speaker
+from .models import Event, EventPhoto, EventSession, Program, ProgramPlan, Question, Speaker
 from .selectors import plan_vs_actual, with_seats_taken
 from .services_events import (
     event_cancel,
@@ -131,10 +134,30 @@ class SpeakerInline(admin.StackedInline):
     fields = (("name", "affiliation", "order"), "profile")
 
 
+PHOTO_MAX_SIDE = 2400
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ("label", "kind", "choices", "required", "order")
+    fields = ("purpose", "label", "kind", "choices", "required", "order")
+
+
+class EventPhotoAdminForm(AltTextRequiredMixin, forms.ModelForm):
+    """Uploads are verified and re-encoded without EXIF/GPS; alt text unless decorative."""
+
+    image = VerifiedImageField(label=_("photo"), max_side=PHOTO_MAX_SIDE)
+
+    class Meta:
+        model = EventPhoto
+        fields = ["image", "caption", "alt_text", "is_decorative", "order"]
+
+
+class EventPhotoInline(admin.StackedInline):
+    model = EventPhoto
+    form = EventPhotoAdminForm
+    extra = 0
+    fields = ["image", "caption", "alt_text", "is_decorative", "order"]
 
 
 class PeriodFilter(admin.SimpleListFilter):
@@ -169,7 +192,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
     autocomplete_fields = ("program",)
-    inlines = [EventSessionInline, SpeakerInline, QuestionInline]
+    inlines = [EventSessionInline, SpeakerInline, QuestionInline, EventPhotoInline]
     actions = ["publish", "cancel"]
     readonly_fields = ("starts_at", "ends_at", "created_by", "created_at", "updated_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

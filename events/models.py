@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from center.core.models import BilingualNameMixin
+from center.core.models import AccessiblePhoto, BilingualNameMixin
 
 
 class Business(models.TextChoices):
@@ -229,6 +229,18 @@ class Speaker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventPhoto(AccessiblePhoto):
+    """A photo of the event (a flyer image, the venue, the day itself for the report)."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="events/%Y/")
+
+    class Meta(AccessiblePhoto.Meta):
+        constraints = [AccessiblePhoto.alt_text_constraint("events_photo_alt_or_decorative")]
 
 
 class Question(models.Model):

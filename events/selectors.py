@@ -303,7 +303,9 @@ class EventPage:
 def event_get_for_user(*, user, pk: int) -> EventPage:
     """One event with its sessions and speakers: public once published (or cancelled);
     a draft only to users who may view events in the back office, 404 for anyone else."""
-    events = _with_listing_data(Event.objects.all()).prefetch_related("sessions", "speakers")
+    events = _with_listing_data(Event.objects.all()).prefetch_related(
+        "sessions", "speakers", "photos"
+    )
     event = events.published().filter(pk=pk).first()
     if event is not None:
         return EventPage(event=event, is_preview=False)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from center.core.models import SdgGoal, Ward
+from center.lib.forms import AltTextRequiredMixin
 from center.lib.images import VerifiedImageField
 
 from .models import Sector, StoryPhoto, Theme
@@ -63,7 +64,7 @@ class StoryFilterForm(forms.Form):
         return {name: str(value) for name, value in params.items() if value}
 
 
-class StoryPhotoAdminForm(forms.ModelForm):
+class StoryPhotoAdminForm(AltTextRequiredMixin, forms.ModelForm):
     """A story photo in the admin: the upload is verified and re-encoded without EXIF/GPS
     (`VerifiedImageField`), and alt text is required unless the photo is decorative."""
 
@@ -72,23 +73,6 @@ class StoryPhotoAdminForm(forms.ModelForm):
     class Meta:
         model = StoryPhoto
         fields = ["image", "caption", "alt_text", "is_decorative", "order"]
-
-    def clean(self):
-        cleaned = super().clean()
-        # Said here, on the field, before the database constraint would say it less kindly.
-        missing = not (cleaned.get("alt_text") or "").strip()
-        if missing and not cleaned.get("is_decorative") and "alt_text" not in self.errors:
-            self.add_error(
-                "alt_text",
-                forms.ValidationError(
-                    _(
-                        "Describe what the photo shows, or tick “decorative” if it adds "
-                        "nothing to the text."
-                    ),
-                    code="alt_required",
-                ),
-            )
-        return cleaned
 
 
 class ReturnToDraftForm(forms.Form):

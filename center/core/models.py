@@ -137,3 +137,34 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class AccessiblePhoto(models.Model):
+    """A photo with a caption and alternative text, which is required unless the photo is
+    marked decorative. Subclasses add `image` (with their upload folder) and the database
+    constraint under their own name (`alt_text_constraint`)."""
+
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    is_decorative = models.BooleanField(_("decorative (no alternative text needed)"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text or self.image.name
+
+    @staticmethod
+    def alt_text_constraint(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=models.Q(is_decorative=True) | ~models.Q(alt_text=""), name=name
+        )

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # Bidirectional overrides can make text read differently from what is stored.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -35,3 +36,25 @@ class PlainTextField(forms.CharField):
         if not self.multiline:
             value = " ".join(value.split())
         return value
+
+
+class AltTextRequiredMixin:
+    """For a ModelForm of an AccessiblePhoto: alternative text is required unless the photo
+    is marked decorative, said on the field before the database constraint would say it
+    less kindly."""
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = not (cleaned.get("alt_text") or "").strip()
+        if missing and not cleaned.get("is_decorative") and "alt_text" not in self.errors:
+            self.add_error(
+                "alt_text",
+                forms.ValidationError(
+                    _(
+                        "Describe what the photo shows, or tick “decorative” if it adds "
+                        "nothing to the text."
+                    ),
+                    code="alt_required",
+                ),
+            )
+        return cleaned

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .common import AccessiblePhoto
+from center.core.models import AccessiblePhoto
+
 from .stories import CaseStory
 
 

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from center.core.models import BilingualNameMixin
+from center.core.models import AccessiblePhoto, BilingualNameMixin
 
-from .common import AccessiblePhoto, Sector
+from .common import Sector
 
 
 class Theme(BilingualNameMixin):
