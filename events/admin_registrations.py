@@ -61,7 +61,7 @@ class AttendanceInline(admin.TabularInline):
 class StaffRegistrationForm(forms.ModelForm):
     """The add form: registration_create does the work in clean()."""
 
-    channel = forms.ChoiceField(label=_("registered by"), choices=STAFF_ADD_CHANNELS)
+    channel = forms.ChoiceField(label=_("registered via"), choices=STAFF_ADD_CHANNELS)
 
     class Meta:
         model = Registration

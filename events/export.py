@@ -42,7 +42,7 @@ def _fixed_columns():
         (_("event"), lambda r: r.event.title),
         (_("event date"), lambda r: _datetime(r.event.starts_at)),
         (_("status"), lambda r: r.get_status_display()),
-        (_("registered by"), lambda r: r.get_channel_display()),
+        (_("registered via"), lambda r: r.get_channel_display()),
         (_("registered"), lambda r: _datetime(r.created_at)),
         (_("family name"), lambda r: r.family_name),
         (_("given name"), lambda r: r.given_name),

@@ -200,8 +200,8 @@ class EventSession(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("one date of an event", "session")
+        verbose_name_plural = pgettext_lazy("one date of an event", "sessions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
@@ -315,7 +315,7 @@ class Registration(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     channel = models.CharField(
-        _("registered by"), max_length=10, choices=Channel.choices, default=Channel.WEB
+        _("registered via"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
     family_name = models.CharField(_("family name"), max_length=50)
     given_name = models.CharField(_("given name"), max_length=50, blank=True)
@@ -415,7 +415,7 @@ class Attendance(models.Model):
     )
     session = models.ForeignKey(
         EventSession,
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("one date of an event", "session"),
         on_delete=models.CASCADE,
         related_name="attendances",
     )
