@@ -1,7 +1,6 @@
-from django.urls import path
-
-from . import views
+from .urls_meetings import urlpatterns as meeting_urls
+from .urls_support import urlpatterns as support_urls
 
 app_name = "networks"
 
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [*meeting_urls, *support_urls]

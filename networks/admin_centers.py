@@ -1,0 +1,1 @@
+"""Admin: see networks/admin.py."""

@@ -1,0 +1,5 @@
+"""Demo data: see networks/demo.py."""
+
+
+def load() -> list[dict]:
+    return []

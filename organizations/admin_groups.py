@@ -1,0 +1,1 @@
+"""Admin: see organizations/admin.py."""

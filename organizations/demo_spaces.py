@@ -1,0 +1,5 @@
+"""Demo data: see organizations/demo.py."""
+
+
+def load() -> list[dict]:
+    return []
