@@ -1,0 +1,5 @@
+"""Bench: see organizations/bench.py."""
+
+
+def run(base_url: str, stdout) -> None:
+    stdout.write("(not written yet)")
