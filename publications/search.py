@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from center.core.search_sources import search_sources
 from center.core.views import SITE_PAGES
+from center.lib.japanese import normalize
 from center.lib.text import plain_texts
 
 from .models import CaseStory, NewsItem, StoryPartner, TalentProfile
@@ -72,20 +73,6 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 # Normalisation ------------------------------------------------------------------------------
-
-
-# ぁ (U+3041) … ゖ (U+3096) sit exactly 0x60 below their katakana. A translate table, not a
-# loop over characters: every search folds every published text.
-_KANA_FOLD = {code: code + 0x60 for code in range(0x3041, 0x3097)}
-
-
-def _fold_kana(text: str) -> str:
-    return text.translate(_KANA_FOLD)
-
-
-def normalize(text: str) -> str:
-    """The form both queries and texts are compared in."""
-    return _fold_kana(unicodedata.normalize("NFKC", text).casefold())
 
 
 def _strip_controls(text: str) -> str:
