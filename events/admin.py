@@ -207,6 +207,7 @@ class EventAdmin(admin.ModelAdmin):
                     "registration_required",
                     ("registration_opens_at", "registration_closes_at"),
                     ("capacity", "waitlist_enabled", "max_party_size"),
+                    "ward_staff_seats",
                     "reminder_hours_before",
                 )
             },

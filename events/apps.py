@@ -13,3 +13,10 @@ class EventsConfig(AppConfig):
 
         # The site search (publications) may not import events: it asks the registry.
         register_search_source(EVENT_SEARCH_SOURCE)
+
+        from center.core.listings import register_listing
+
+        from .listings import events_with_ward_staff_seats
+
+        # The network area (networks) may not import events either.
+        register_listing("events_with_ward_staff_seats", events_with_ward_staff_seats)

@@ -263,6 +263,7 @@ def load() -> list[dict]:
         summary="経営・会計・ICTの3科目を連続で学び、安定した団体運営を目指します。",
         description="既存の市民活動団体・NPOを対象にした連続セミナーです。1回の申込みで全3回に"
         "参加できます。全回出席された方には修了証をお渡しします。",
+        ward_staff_seats=3,
         venue=Venue.SPACE_A,
         capacity=30,
         registration_closes_at=_at(12, 17),
@@ -329,6 +330,7 @@ def load() -> list[dict]:
         "年に一度のイベントです。アトリウムとスペースA・Bで開催します。",
         venue=Venue.SPACE_A,
         capacity=150,
+        ward_staff_seats=5,
         fee_note="無料",
         audience="どなたでも",
     )

@@ -142,6 +142,13 @@ class Event(models.Model):
     )
     fee_note = models.CharField(_("fee"), max_length=200, blank=True)
     audience = models.CharField(_("who it is for"), max_length=300, blank=True)
+    ward_staff_seats = models.PositiveSmallIntegerField(
+        _("seats offered to ward-center staff"),
+        default=0,
+        help_text=_(
+            "Listed in the ward centers' network area (区センター職員が参加する場). 0: none."
+        ),
+    )
     accessibility_info = models.TextField(_("accessibility"), blank=True)
     reminder_hours_before = models.PositiveSmallIntegerField(
         _("reminder (hours before)"), default=24, help_text=_("0: no reminder.")

@@ -153,6 +153,7 @@ def _event_form(program: Program, **overrides) -> dict:
         "waitlist_enabled": "on",
         "max_party_size": "4",
         "reminder_hours_before": "24",
+        "ward_staff_seats": "0",
         "fee_note": "無料",
         "audience": "",
         "accessibility_info": "",
