@@ -7,10 +7,12 @@ every public page has."""
 import datetime
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 
 from events import services
 from events.models import Attendance, Program, Question
+from events.views_registration import REGISTRATION_SIGNING_SALT
 from tests.browser.test_accessibility import _check_structure, axe_violations
 from tests.events.registration_helpers import add_question, make_event, person
 
@@ -75,6 +77,9 @@ def test_registration_survey_and_application_pages_are_accessible(
     assert page.locator(".alert-danger, #error-summary, [role=alert]").count() > 0
     problems += scan(page, language, "registration form with errors")
 
+    signed = signing.dumps(registration.pk, salt=REGISTRATION_SIGNING_SALT)
+    page.goto(f"{base}/registration/done/{signed}/")
+    problems += scan(page, language, "registration done page")
     page.goto(f"{base}/registration/{registration.token}/")
     problems += scan(page, language, "registrant page")
     page.goto(f"{base}/registration/{registration.token}/cancel/")
