@@ -20,3 +20,9 @@ class EventsConfig(AppConfig):
 
         # The network area (networks) may not import events either.
         register_listing("events_with_ward_staff_seats", events_with_ward_staff_seats)
+
+        from center.core.signage import register_signage_source
+
+        from .signage import EVENT_SIGNAGE_SOURCE
+
+        register_signage_source(EVENT_SIGNAGE_SOURCE)

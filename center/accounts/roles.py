@@ -65,6 +65,14 @@ ROLES: dict[str, Role] = {
                 "publications.add_newsletterissue",
                 "publications.change_newsletterissue",
                 "publications.view_newslettertopic",
+                # 市民協働HUB: they take introduction requests and record the outcome, and
+                # may hide a post from the board; partners stay with center staff.
+                "organizations.view_partner",
+                "organizations.view_partnermembership",
+                "organizations.view_hubpost",
+                "organizations.change_hubpost",
+                "organizations.view_introductionrequest",
+                "organizations.change_introductionrequest",
             ),
         ),
         Role(
@@ -157,6 +165,14 @@ ROLES: dict[str, Role] = {
                     for action in ("view", "change")
                 ),
                 "events.view_surveyresponse",
+                # 市民協働HUB: staff keep the partner registry and moderate the board.
+                *(
+                    f"organizations.{action}_{model}"
+                    for model in ("partner", "partnermembership", "hubpost")
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "organizations.view_introductionrequest",
+                "organizations.change_introductionrequest",
             ),
         ),
         Role(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_signage
 
 app_name = "core"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("access/", views.site_page, {"page": "access"}, name="access"),
     path("privacy/", views.site_page, {"page": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"page": "accessibility"}, name="accessibility"),
+    path("signage/", views_signage.signage, name="signage"),
 ]

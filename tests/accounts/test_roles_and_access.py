@@ -18,7 +18,7 @@ PUBLIC_INDEXES = [
     "publications:newsletter",
     "organizations:index",
     "organizations:spaces",
-    "organizations:signage",
+    "core:signage",
     "core:home",
     "core:about",
     "core:access",
