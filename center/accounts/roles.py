@@ -73,6 +73,10 @@ ROLES: dict[str, Role] = {
                 "organizations.change_hubpost",
                 "organizations.view_introductionrequest",
                 "organizations.change_introductionrequest",
+                # Registered groups: coordinators look them up, staff review them.
+                "organizations.view_activityfield",
+                "organizations.view_group",
+                "organizations.view_groupmembership",
             ),
         ),
         Role(
@@ -173,6 +177,48 @@ ROLES: dict[str, Role] = {
                 ),
                 "organizations.view_introductionrequest",
                 "organizations.change_introductionrequest",
+                # 団体登録: staff review applications (the review page and actions need
+                # change) and keep members; applications come only from the public form.
+                "organizations.view_activityfield",
+                *(
+                    f"organizations.{action}_{model}"
+                    for model in ("group", "groupmembership")
+                    for action in ("view", "change", "delete")
+                ),
+                "organizations.add_groupmembership",
+                "organizations.view_groupdocument",
+                "organizations.view_groupinvitation",
+                "organizations.delete_groupinvitation",
+                # Ward network (support area): hearings and their template, the know-how
+                # library; support requests are filed by wards and answered on the case.
+                *(
+                    f"networks.{action}_{model}"
+                    for model in (
+                        "hearing",
+                        "hearinganswer",
+                        "hearingquestion",
+                        "knowhowarticle",
+                        "knowhowcategory",
+                        "knowhowdocument",
+                    )
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "networks.view_supportrequest",
+                # ネットワーク会議: staff run the meetings in the admin; ward-center contact
+                # details are edited, never added or deleted (one per ward, by migration).
+                *(
+                    f"networks.{action}_{model}"
+                    for model in (
+                        "meeting",
+                        "agendaitem",
+                        "meetingmaterial",
+                        "actionitem",
+                        "meetingrsvp",
+                    )
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "networks.view_wardcenter",
+                "networks.change_wardcenter",
             ),
         ),
         Role(
@@ -187,6 +233,18 @@ ROLES: dict[str, Role] = {
                 # the city comment form on the case page.
                 "consultations.view_consultation",
                 "consultations.view_caseevent",
+                # Ward network (support area): read only.
+                *(
+                    f"networks.view_{model}"
+                    for model in (
+                        "hearing",
+                        "hearinganswer",
+                        "hearingquestion",
+                        "supportrequest",
+                        "knowhowarticle",
+                        "knowhowdocument",
+                    )
+                ),
             ),
         ),
         Role(

@@ -357,6 +357,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.anonymise_expired_consultations",
         "schedule": crontab(hour=2, minute=30),
     },
+    "group-renewal-reminders": {
+        "task": "organizations.tasks_groups.send_renewal_reminders",
+        # daily; the service only acts in February–March, once per group and year
+        "schedule": crontab(hour=9, minute=10),
+    },
+    "network-meeting-reminders": {
+        "task": "networks.tasks_meetings.send_reminders",
+        "schedule": crontab(minute=10),  # hourly: ward staff reminded two days before
+    },
 }
 # Follow-up digest: open cases untouched for this many days count as stale.
 CONSULTATION_STALE_AFTER_DAYS = _read("CONSULTATION_STALE_AFTER_DAYS", env.int, default=7)

@@ -1,0 +1,218 @@
+"""Every write to hearings, support requests and the know-how library."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from center.lib.japanese import normalize
+from consultations.models import Channel, ContactPreference, RequesterType, Topic
+from consultations.services import cases as consultation_services
+
+from .models import (
+    Hearing,
+    HearingAnswer,
+    HearingQuestion,
+    KnowHowArticle,
+    KnowHowCategory,
+    KnowHowDocument,
+    SupportKind,
+    SupportRequest,
+    WardCenter,
+)
+
+# The consultation topic each kind of help is counted under in the center's statistics.
+KIND_TOPIC = {
+    SupportKind.FOUNDING: Topic.FOUNDING,
+    SupportKind.MANAGEMENT: Topic.MANAGEMENT,
+    SupportKind.COLLABORATION: Topic.PROPOSAL,
+    SupportKind.PUBLICITY: Topic.PUBLICITY,
+    SupportKind.PLACE_FUNDS: Topic.PLACE_FUNDS,
+    SupportKind.REFERRAL: Topic.OTHER,
+    SupportKind.OTHER: Topic.OTHER,
+}
+
+
+# Hearings ------------------------------------------------------------------------------
+
+
+def hearing_answers_fill(*, hearing: Hearing) -> int:
+    """Give a hearing one (empty) answer per template question in use that it lacks,
+    copying the question's current wording. Returns how many were added."""
+    have = set(hearing.answers.values_list("question_key", flat=True))
+    added = 0
+    for question in HearingQuestion.objects.filter(is_active=True):
+        if question.key in have:
+            continue
+        HearingAnswer.objects.create(
+            hearing=hearing,
+            question=question,
+            question_key=question.key,
+            question_text=question.text,
+            question_text_en=question.text_en,
+            order=question.order,
+        )
+        added += 1
+    return added
+
+
+@transaction.atomic
+def hearing_create(
+    *,
+    ward_center: WardCenter,
+    fiscal_year: int,
+    held_on,
+    interviewer=None,
+    attendees: str = "",
+    summary: str = "",
+    answers: dict[str, str] | None = None,
+) -> Hearing:
+    """Record a ward center's hearing for a fiscal year from the current question template.
+
+    `answers` maps question keys to answers. A second hearing of the same center and year
+    is refused with a message (the database constraint backs this under concurrency)."""
+    hearing = Hearing(
+        ward_center=ward_center,
+        fiscal_year=fiscal_year,
+        held_on=held_on,
+        interviewer=interviewer,
+        attendees=attendees,
+        summary=summary,
+    )
+    hearing.full_clean()
+    hearing.save()
+    hearing_answers_fill(hearing=hearing)
+    for key, text in (answers or {}).items():
+        hearing.answers.filter(question_key=key).update(answer=text)
+    return hearing
+
+
+# Support requests --------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_request_file(
+    *,
+    ward_center: WardCenter,
+    filed_by,
+    summary: str,
+    kind: str,
+    urgency: int,
+    details: str = "",
+    group_name: str = "",
+    contact_consent: bool = False,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    language: str = "ja",
+) -> SupportRequest:
+    """A ward center asks the center for help: in one transaction, a case in the
+    consultation queue (channel 区センター, the ward set) and the request linked to it.
+
+    Contact details are kept only when the person consented; without consent they are
+    dropped here whatever the caller passed. The consultation service mails a receipt
+    only when there is an address, so a person without consent (or email) gets no mail.
+    """
+    if not contact_consent:
+        contact_name = contact_email = contact_phone = ""
+    body_lines = [details.strip()]
+    body_lines.append(
+        _("Filed by %(ward_center)s (%(user)s) through the ward center network.")
+        % {"ward_center": ward_center, "user": getattr(filed_by, "email", "")}
+    )
+    if not contact_consent:
+        body_lines.append(_("The person has not consented to sharing their contact details."))
+    case = consultation_services.consultation_submit(
+        fields={
+            # The person the ward center is helping is usually a group; the ward center's
+            # own name stands in when no group is named, so the case shows who asked.
+            "requester_type": RequesterType.CIVIC_GROUP if group_name else RequesterType.OTHER,
+            "family_name": contact_name[:50],
+            "organization_name": group_name or str(ward_center),
+            "email": contact_email,
+            "phone": contact_phone,
+            "preferred_contact": (
+                ContactPreference.PHONE
+                if contact_phone and not contact_email
+                else ContactPreference.EMAIL
+            ),
+            "ward": ward_center.ward,
+            "topic": KIND_TOPIC.get(kind, Topic.OTHER),
+            "title": summary,
+            "body": "\n\n".join(line for line in body_lines if line),
+            "priority": urgency,
+        },
+        channel=Channel.WARD_CENTER,
+        language=language,
+        entered_by=filed_by,
+    )
+    support_request = SupportRequest(
+        ward_center=ward_center,
+        filed_by=filed_by,
+        summary=summary,
+        details=details,
+        group_name=group_name,
+        kind=kind,
+        urgency=urgency,
+        contact_consent=contact_consent,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        consultation=case,
+    )
+    support_request.full_clean()
+    support_request.save()
+    return support_request
+
+
+# Know-how ----------------------------------------------------------------------------
+
+
+def _search_text(article: KnowHowArticle) -> str:
+    return normalize(f"{article.title}\n{article.body}")
+
+
+@transaction.atomic
+def knowhow_save(
+    *,
+    article: KnowHowArticle | None = None,
+    title: str,
+    category: KnowHowCategory,
+    body: str,
+    author,
+    ward_center: WardCenter | None,
+    documents: list[UploadedFile] = (),
+) -> KnowHowArticle:
+    """Create or update an article (and attach already validated documents, see
+    consultations.uploads.validate_attachment). `ward_center` None: shared by the center."""
+    if article is None:
+        article = KnowHowArticle(author=author, ward_center=ward_center)
+    article.title = title
+    article.category = category
+    article.body = body
+    article.search_text = _search_text(article)
+    article.full_clean()
+    article.save()
+    for upload in documents:
+        knowhow_document_add(article=article, upload=upload)
+    return article
+
+
+def knowhow_reindex(*, article: KnowHowArticle) -> None:
+    """Refresh the search text after an edit that did not go through knowhow_save (admin)."""
+    KnowHowArticle.objects.filter(pk=article.pk).update(search_text=_search_text(article))
+
+
+def knowhow_document_add(*, article: KnowHowArticle, upload: UploadedFile) -> KnowHowDocument:
+    if not getattr(upload, "original_name", None):
+        raise ValidationError(_("The file was not checked."))
+    document = KnowHowDocument(
+        article=article,
+        file=upload,
+        original_name=upload.original_name[:255],
+        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        size=upload.size,
+    )
+    document.full_clean()
+    document.save()
+    return document
