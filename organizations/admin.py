@@ -1,3 +1,3 @@
 """The back office for groups, spaces and the HUB: one module per area."""
 
-from . import admin_groups, admin_hub, admin_spaces  # noqa: F401
+from . import admin_booking, admin_groups, admin_hub  # noqa: F401

@@ -1,6 +1,6 @@
+from .urls_booking import urlpatterns as space_urls
 from .urls_groups import urlpatterns as group_urls
 from .urls_hub import urlpatterns as hub_urls
-from .urls_spaces import urlpatterns as space_urls
 
 app_name = "organizations"
 

@@ -3,6 +3,6 @@
 One module per area; each area's models are imported here so Django finds them.
 """
 
+from .booking import *  # noqa: F401,F403
 from .groups import *  # noqa: F401,F403
 from .hub import *  # noqa: F401,F403
-from .spaces import *  # noqa: F401,F403
