@@ -27,6 +27,8 @@ class StaticViewSitemap(Sitemap):
         "publications:newsletter",
         "organizations:index",
         "organizations:spaces",
+        "organizations:hub",
+        "organizations:hub_partners",
     ]
 
     def items(self):
