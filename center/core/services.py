@@ -89,3 +89,15 @@ def outbox_sweep(*, older_than_seconds: int) -> tuple[int, int]:
         else:
             failed += 1
     return sent, failed
+
+
+def outbox_prune(*, older_than_days: int, now=None) -> int:
+    """Delete messages handed to the broker more than `older_than_days` ago.
+
+    Their arguments can hold personal data (a mail's context: a name, a contact message),
+    and once a task is published the row has done its job. Pending rows are kept whatever
+    their age: the sweeper still needs them.
+    """
+    cutoff = (now or timezone.now()) - timezone.timedelta(days=older_than_days)
+    deleted, _by_model = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted

@@ -19,6 +19,16 @@ def outbox_sweep() -> dict:
     return {"sent": sent, "pending": failed}
 
 
+@shared_task(name="center.core.tasks.outbox_prune")
+def outbox_prune() -> int:
+    """Forget published outbox rows after the retention period (their arguments may be
+    personal data)."""
+    deleted = services.outbox_prune(older_than_days=settings.OUTBOX_RETENTION_DAYS)
+    if deleted:
+        logger.info("Outbox prune: %s published rows deleted", deleted)
+    return deleted
+
+
 @shared_task(
     name="center.core.tasks.send_email",
     autoretry_for=(OSError,),

@@ -330,6 +330,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Published outbox rows (task arguments may include personal data) are deleted after this.
+OUTBOX_RETENTION_DAYS = _read("OUTBOX_RETENTION_DAYS", env.int, default=14)
 OUTBOX_SWEEP_INTERVAL_SECONDS = _read("OUTBOX_SWEEP_INTERVAL_SECONDS", env.float, default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
@@ -337,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": OUTBOX_SWEEP_INTERVAL_SECONDS,
     },
     "worker-heartbeat": {"task": "center.core.tasks.worker_heartbeat", "schedule": 60.0},
+    "outbox-prune": {
+        "task": "center.core.tasks.outbox_prune",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "consultation-booking-reminders": {
         "task": "consultations.tasks.send_booking_reminders",
         "schedule": crontab(minute=5),  # hourly: the day-before reminders

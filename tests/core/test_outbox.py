@@ -1,10 +1,14 @@
 """The transactional outbox: a request never loses work because the broker is down."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from center.accounts.models import User
 from center.celery_app import app
+from center.core import services, tasks
 from center.core.models import OutboxMessage
 from center.core.services import outbox_enqueue, outbox_sweep
 
@@ -80,3 +84,33 @@ def test_a_sent_message_is_never_sent_again(db, django_capture_on_commit_callbac
     assert len(mailoutbox) == 1
     assert outbox_sweep(older_than_seconds=0) == (0, 0)
     assert len(mailoutbox) == 1
+
+
+def test_published_rows_are_pruned_after_the_retention_period_and_pending_rows_never(db):
+    now = timezone.now()
+    contact = {"message": "山田です。090-0000-0000 まで連絡ください。"}
+    old_sent = OutboxMessage.objects.create(
+        task_name="center.core.tasks.send_email",
+        kwargs={"context": contact},
+        created_at=now - timedelta(days=20),
+        sent_at=now - timedelta(days=15),
+    )
+    recent_sent = OutboxMessage.objects.create(
+        task_name="center.core.tasks.send_email", created_at=now, sent_at=now - timedelta(days=13)
+    )
+    old_pending = OutboxMessage.objects.create(
+        task_name="center.core.tasks.send_email", created_at=now - timedelta(days=90)
+    )
+
+    assert services.outbox_prune(older_than_days=14, now=now) == 1
+
+    remaining = set(OutboxMessage.objects.values_list("pk", flat=True))
+    assert remaining == {recent_sent.pk, old_pending.pk}
+    assert old_sent.pk not in remaining
+
+
+def test_the_nightly_prune_uses_the_configured_retention(db, settings):
+    settings.OUTBOX_RETENTION_DAYS = 2
+    OutboxMessage.objects.create(task_name="x", sent_at=timezone.now() - timedelta(days=3))
+    assert tasks.outbox_prune() == 1
+    assert not OutboxMessage.objects.exists()
