@@ -13,6 +13,7 @@ from center.core import views as core_views
 from center.core.sitemaps import StaticViewSitemap
 from center.core.views import serve_public_media
 from events.sitemaps import EventSitemap
+from organizations.sitemaps import GroupSitemap
 from publications.sitemaps import (
     MagazineSitemap,
     NewsSitemap,
@@ -35,6 +36,7 @@ sitemaps = {
     "magazine": MagazineSitemap,
     "pamphlets": PamphletSitemap,
     "events": EventSitemap,
+    "groups": GroupSitemap,
 }
 
 urlpatterns = [

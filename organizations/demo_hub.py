@@ -123,6 +123,9 @@ OFFERS = [
 ]
 
 
+PARTNER_LOCAL_PART = "partner"
+
+
 def _user(local_part: str, name: str, roles=()):
     email = f"{local_part}@{DEMO_DOMAIN}"
     user = get_user_model().objects.filter(email=email).first()
@@ -176,7 +179,7 @@ def _demo_group(member) -> Group:
 
 def load() -> list[dict]:
     if Partner.objects.exists():
-        return []
+        return _logins()
     today = timezone.localdate()
     partners = []
     for kind, name, department, description, fields, sdgs, listed in PARTNERS:
@@ -195,7 +198,7 @@ def load() -> list[dict]:
         partner.sdgs.set(SdgGoal.objects.filter(number__in=sdgs))
         partners.append(partner)
 
-    partner_user = _user("partner", "連携 担当（デモ）")
+    partner_user = _user(PARTNER_LOCAL_PART, "連携 担当（デモ）")
     PartnerMembership.objects.create(partner=partners[0], user=partner_user)
     member = _user("member", "団体 会員", roles=[ORG_MEMBER])
     group = _demo_group(member)
@@ -245,10 +248,15 @@ def load() -> list[dict]:
         requester_partner=partners[0],
         message="ゼミの学生10名ほどで参加したいと考えています。",
     )
+    return _logins()
+
+
+def _logins() -> list[dict]:
+    # Printed on every `load_demo`, like the other demo accounts.
     return [
         {
             "role": "HUB partner",
-            "email": partner_user.email,
+            "email": f"{PARTNER_LOCAL_PART}@{DEMO_DOMAIN}",
             "password": DEMO_PASSWORD,
             "totp_secret": None,
         }

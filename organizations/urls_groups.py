@@ -1,19 +1,25 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from center.core.views import coming_soon_view
+from . import views_groups
 
 urlpatterns = [
+    path("groups/", views_groups.group_index, name="index"),
+    path("groups/apply/", views_groups.group_apply_view, name="apply"),
+    path("groups/<int:pk>/", views_groups.group_detail, name="group_detail"),
+    path("groups/mine/", views_groups.mine, name="mine"),
+    path("groups/mine/<int:pk>/", views_groups.mine_detail, name="mine_detail"),
+    path("groups/mine/<int:pk>/edit/", views_groups.mine_edit, name="mine_edit"),
+    path("groups/mine/<int:pk>/renew/", views_groups.mine_renew, name="mine_renew"),
+    path("groups/mine/<int:pk>/invite/", views_groups.mine_invite, name="mine_invite"),
     path(
-        "groups/",
-        coming_soon_view(
-            title=_("Registered groups"),
-            summary=_("Citizen groups registered with the center."),
-            features=[
-                _("Group registration online"),
-                _("A public directory by field of activity, ward and SDG goal"),
-            ],
-        ),
-        name="index",
+        "groups/mine/<int:pk>/documents/<int:document_pk>/",
+        views_groups.mine_document,
+        name="mine_document",
     ),
+    path(
+        "groups/mine/<int:pk>/members/<int:membership_pk>/remove/",
+        views_groups.mine_member_remove,
+        name="mine_member_remove",
+    ),
+    path("groups/invitation/<str:token>/", views_groups.invitation, name="invitation"),
 ]

@@ -3,10 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from center.core.models import BilingualNameMixin
+from center.lib.storage import private_storage
 
-__all__ = ["ActivityField", "Group", "GroupMembership"]
+__all__ = [
+    "ActivityField",
+    "Group",
+    "GroupDocument",
+    "GroupInvitation",
+    "GroupMembership",
+]
 
 
 class ActivityField(BilingualNameMixin):
@@ -23,6 +31,17 @@ class ActivityField(BilingualNameMixin):
 class GroupQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Group.Status.APPROVED)
+
+    def current(self, today=None):
+        """Approved and still valid on `today`: lapsed groups drop out by date alone."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.approved().filter(valid_until__gte=today)
+
+    def listed(self, today=None):
+        """What the public directory shows."""
+        return self.current(today).filter(listed_publicly=True)
 
 
 class Group(models.Model):
@@ -45,7 +64,8 @@ class Group(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for review")
         NEEDS_INFO = "needs_info", _("more information requested")
-        APPROVED = "approved", _("registered")
+        # A context: "registered" alone is already 申込日時 (an event registration's time).
+        APPROVED = "approved", pgettext_lazy("group status", "registered")
         REJECTED = "rejected", _("rejected")
 
     name = models.CharField(_("group name"), max_length=200)
@@ -87,6 +107,14 @@ class Group(models.Model):
     submitted_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     valid_until = models.DateField(_("registration valid until"), null=True, blank=True)
+    # Name, kana and description folded with center.lib.japanese.normalize (width, case,
+    # hiragana → katakana): the directory search is one `contains` on this column.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # The fiscal year whose renewal reminder was sent: claimed before sending, so the beat
+    # job mails each group at most once a year.
+    renewal_reminded_for = models.PositiveSmallIntegerField(
+        _("renewal reminder sent for fiscal year"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -100,6 +128,20 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_current(self, today=None) -> bool:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return (
+            self.status == self.Status.APPROVED
+            and self.valid_until is not None
+            and self.valid_until >= today
+        )
+
+    @property
+    def is_lapsed(self) -> bool:
+        return self.status == self.Status.APPROVED and not self.is_current()
 
 
 class GroupMembership(models.Model):
@@ -130,3 +172,84 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.group}"
+
+
+def _document_path(instance, filename: str) -> str:
+    # A random name: the sender's file name is kept in `original_name`, never in the path.
+    import uuid
+
+    return f"groups/{instance.group_id}/{uuid.uuid4().hex}"
+
+
+class GroupDocument(models.Model):
+    """A document of a group's application (規約, 名簿). Private: served only to the group's
+    members and staff by a permission-checked view."""
+
+    class Kind(models.TextChoices):
+        RULES = "rules", _("Rules or articles of association (規約・定款)")
+        ROSTER = "roster", _("List of officers or members (名簿)")
+        OTHER = "other", _("Other document")
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind of document"), max_length=10, choices=Kind.choices)
+    file = models.FileField(
+        _("file"), upload_to=_document_path, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "kind", "-uploaded_at"]
+        verbose_name = _("group document")
+        verbose_name_plural = _("group documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class GroupInvitation(models.Model):
+    """An invitation by a group admin to an email address; the token in the mailed link is
+    the only key. Accepted once, by whoever signs in with that link."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("group invitation")
+        verbose_name_plural = _("group invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.group}"

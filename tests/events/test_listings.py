@@ -12,9 +12,7 @@ from tests.events.registration_helpers import make_event
 
 @pytest.mark.django_db
 def test_only_upcoming_published_events_with_seats_for_ward_staff_are_listed():
-    make_event(
-        title="対話&創造ラボ", ward_staff_seats=3, starts_in=datetime.timedelta(days=9)
-    )
+    make_event(title="対話&創造ラボ", ward_staff_seats=3, starts_in=datetime.timedelta(days=9))
     sooner = make_event(
         title="NPO会計講座", ward_staff_seats=1, starts_in=datetime.timedelta(days=2)
     )
