@@ -97,22 +97,16 @@ def _screenshot_open_pages(item) -> None:
 
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
-    """Put back the rows migrations load (wards, SDGs, content types, roles, the events
-    programs catalogue) when an earlier transactional test flushed them and serialized
-    rollback could not restore them: under Playwright's event loop the test may see a fresh
-    database connection without the serialized copy Django keeps on the original one."""
-    import importlib
-
-    from django.apps import apps
+    """Put back the rows migrations load (content types, roles, and the reference tables
+    of tests/reference_data.py) when an earlier transactional test flushed them and
+    serialized rollback could not restore them: under Playwright's event loop the test may
+    see a fresh database connection without the serialized copy Django keeps on the
+    original one."""
     from django.core.management.sql import emit_post_migrate_signal
 
     from center.core.models import Ward
-    from events.models import Program
+    from tests.reference_data import restore_reference_data
 
     if not Ward.objects.exists():
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-        wards_and_sdgs = importlib.import_module("center.core.migrations.0002_wards_and_sdgs")
-        wards_and_sdgs.load(apps, None)
-    if not Program.objects.exists():
-        programs = importlib.import_module("events.migrations.0002_programs_catalogue")
-        programs.load(apps, None)
+    restore_reference_data()
