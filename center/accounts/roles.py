@@ -189,6 +189,16 @@ ROLES: dict[str, Role] = {
                 "organizations.view_groupdocument",
                 "organizations.view_groupinvitation",
                 "organizations.delete_groupinvitation",
+                # Spaces: staff keep the rules and closure days and decide on bookings;
+                # bookings are requested by groups, so staff do not add them.
+                "organizations.view_space",
+                "organizations.change_space",
+                *(
+                    f"organizations.{action}_closure"
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "organizations.view_booking",
+                "organizations.change_booking",
                 # Ward network (support area): hearings and their template, the know-how
                 # library; support requests are filed by wards and answered on the case.
                 *(
@@ -259,27 +269,30 @@ STAFF_ROLE_NAMES = frozenset(name for name, role in ROLES.items() if role.is_sta
 ADMIN_ROLE_NAMES = frozenset(name for name, role in ROLES.items() if role.uses_admin)
 
 
-def sync_role_permissions(*, apps=None, using="default", **kwargs) -> None:
+def sync_role_permissions(*, apps=None, using="default", app_config=None, **kwargs) -> None:
     """Create the role groups and give each exactly the permissions declared above.
 
     Runs from the roles data migration and after every migrate (with the migration
-    state's `apps`), so it uses whichever model registry it is handed.
+    state's `apps`), so it uses whichever model registry it is handed. post_migrate is sent
+    once per installed app: only the last one acts, when every app's permission rows exist
+    (running for each app cost ~8 s per migrate or test-database flush).
     """
     from django.apps import apps as global_apps
 
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if app_config is not None and app_config is not with_models[-1]:
+        return
     apps = apps or global_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    declared = {dotted for role in ROLES.values() for dotted in role.permissions}
+    app_labels = {dotted.split(".", 1)[0] for dotted in declared}
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using)
+        .filter(content_type__app_label__in=app_labels)
+        .values_list("pk", "content_type__app_label", "codename")
+    }
     for role in ROLES.values():
         group, _created = Group.objects.using(using).get_or_create(name=role.name)
-        wanted = []
-        for dotted in role.permissions:
-            app_label, codename = dotted.split(".", 1)
-            permission = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if permission is not None:
-                wanted.append(permission)
-        group.permissions.set(wanted)
+        group.permissions.set([by_name[d] for d in role.permissions if d in by_name])
