@@ -1,1 +1,120 @@
-"""Admin: see organizations/admin.py."""
+"""Admin for spaces, bookings (approve/decline, CSV with BOM) and closure days."""
+
+import csv
+import io
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Booking, Closure, Space
+from .services_booking import booking_approve, booking_cancel, booking_decline, closure_emergency
+
+BOM = "\ufeff"
+
+
+def _neutralise(value) -> str:
+    # Excel runs cells starting with these as formulas (CSV injection).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "audience",
+        "requires_approval",
+        "booking_window_days",
+        "max_hours_per_month",
+        "order",
+    ]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["date", "block", "space", "group", "status", "public_title", "created_at"]
+    list_filter = ["space", "status", ("date", admin.DateFieldListFilter)]
+    list_select_related = ["space", "group"]
+    search_fields = ["group__name", "public_title", "purpose"]
+    date_hierarchy = "date"
+    readonly_fields = ["created_at", "decided_at", "cancelled_at", "reminder_sent_at", "hours"]
+    autocomplete_fields = ["group", "booked_by"]
+    actions = ["approve", "decline", "cancel", "export_csv"]
+
+    def _each(self, request, queryset, service, done_message):
+        done = 0
+        for booking in queryset:
+            try:
+                service(booking)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{booking}: {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Approve the selected bookings"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: booking_approve(booking=b),
+            _("%(count)s bookings approved."),
+        )
+
+    @admin.action(description=gettext_lazy("Decline the selected bookings"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: booking_decline(booking=b, reason=""),
+            _("%(count)s bookings declined."),
+        )
+
+    @admin.action(description=gettext_lazy("Cancel the selected bookings"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: booking_cancel(booking=b),
+            _("%(count)s bookings cancelled."),
+        )
+
+    @admin.action(description=gettext_lazy("Export the selected bookings as CSV"))
+    def export_csv(self, request, queryset):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(
+            [_("date"), _("time block"), _("space"), _("group"), _("status"), _("public title")]
+        )
+        for b in queryset.select_related("space", "group"):
+            row = [b.date, b.block, b.space.name, b.group.name, b.get_status_display()]
+            writer.writerow([_neutralise(v) for v in [*row, b.public_title]])
+        response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        name = f"bookings-{timezone.localtime():%Y%m%d-%H%M}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["date", "space", "kind", "reason"]
+    list_filter = ["kind", "space"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        # An emergency closure cancels that day's bookings; other kinds only block new ones.
+        if not change and obj.kind == Closure.Kind.EMERGENCY:
+            closure, affected = closure_emergency(date=obj.date, reason=obj.reason, space=obj.space)
+            obj.pk = closure.pk
+            self.message_user(
+                request,
+                _("%(count)s bookings on that day were cancelled.") % {"count": len(affected)},
+                messages.WARNING,
+            )
+            return
+        super().save_model(request, obj, form, change)

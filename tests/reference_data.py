@@ -17,6 +17,7 @@ REFERENCE_DATA = [
     ("core.Ward", "center.core.migrations.0002_wards_and_sdgs", "load"),
     ("events.Program", "events.migrations.0002_programs_catalogue", "load"),
     ("organizations.ActivityField", "organizations.migrations.0002_groups", "load_activity_fields"),
+    ("organizations.Space", "organizations.migrations.0006_bookings", "create_spaces"),
     ("networks.WardCenter", "networks.migrations.0002_meetings", "add_ward_centers"),
     ("networks.HearingQuestion", "networks.migrations.0003_support", "add_hearing_template"),
     ("networks.KnowHowCategory", "networks.migrations.0003_support", "add_knowhow_categories"),
