@@ -180,3 +180,22 @@ def broker_down():
     app.conf.update(saved)
     app._pool = None
     app.__dict__.pop("amqp", None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """A transactional test runs after another one flushed the database; serialized rollback
+    does not always bring back what migrations loaded (wards, role groups, programs, ward
+    centers...). Put back whatever is missing before the test starts."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from tests.reference_data import restore_reference_data
+
+    if not Group.objects.filter(name=CENTER_STAFF).exists():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    restore_reference_data()

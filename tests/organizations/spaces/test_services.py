@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from center.accounts.services import user_create
 from center.core.models import Ward
@@ -75,9 +76,11 @@ def book(space, group, user, *, date=None, block="morning", today=TODAY):
 
 
 def refusal(callable_):
-    with pytest.raises(ValidationError) as caught:
+    """The refusal message, read in English (the default language is Japanese)."""
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         callable_()
-    return " ".join(caught.value.messages)
+    with translation.override("en"):
+        return " ".join(str(message) for message in caught.value.messages)
 
 
 def test_the_three_spaces_come_with_their_rules(db):
