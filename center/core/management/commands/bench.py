@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -105,6 +106,22 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _ensure_database(database_url: str) -> None:
+    """Create the bench database on a new machine (the server only has `postgres` and
+    `test`); the bench then migrates it like any deployment."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl().replace("postgresql://", "postgres://")
+    with psycopg.connect(
+        maintenance.replace("postgres://", "postgresql://"), autocommit=True
+    ) as db:
+        if db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _tail(path: Path, lines: int = 30) -> str:
@@ -203,6 +220,7 @@ class Command(BaseCommand):
         if not os.environ.get("REDIS_URL", "").startswith(("redis://", "rediss://")):
             raise CommandError("REDIS_URL must point to Redis, e.g. redis://127.0.0.1:6379/0")
 
+        _ensure_database(database_url)
         workdir = Path(tempfile.mkdtemp(prefix="center-bench-"))
         port = _free_port()
         env = self._environment(workdir, port)
