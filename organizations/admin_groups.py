@@ -362,18 +362,13 @@ class GroupDocumentAdmin(admin.ModelAdmin):
         ]
 
     def download_view(self, request, pk: int):
-        from django.http import FileResponse, Http404
-
         from center.core.models import AuditEvent
         from center.core.services import audit_event_record
+        from center.lib.files import private_file_response
 
         document = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
         if not self.has_view_permission(request, document):
             raise PermissionDenied
-        try:
-            handle = document.file.storage.open(document.file.name, "rb")
-        except FileNotFoundError:
-            raise Http404 from None
         audit_event_record(
             actor=request.user,
             action=AuditEvent.Action.DOWNLOAD,
@@ -381,15 +376,9 @@ class GroupDocumentAdmin(admin.ModelAdmin):
             detail={"document": document.pk},
             request=request,
         )
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type or "application/octet-stream",
+        return private_file_response(
+            document.file, filename=document.original_name, content_type=document.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 @admin.register(GroupMembership)

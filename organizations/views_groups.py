@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from center.core.cache import public_cache
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.files import private_file_response
 
 from .forms_groups import DirectoryFilterForm, GroupForm, InvitationForm
 from .models import GroupInvitation, GroupMembership
@@ -197,10 +198,6 @@ def mine_renew(request, pk: int):
 @require_GET
 def mine_document(request, pk: int, document_pk: int):
     document = group_document_get_for_user(user=request.user, group_pk=pk, pk=document_pk)
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
     audit_event_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
@@ -208,16 +205,9 @@ def mine_document(request, pk: int, document_pk: int):
         detail={"document": document.pk},
         request=request,
     )
-    # as_attachment: never rendered in the browser, whatever the file claims to be.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
+    return private_file_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
