@@ -3,15 +3,26 @@
 import csv
 import io
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from center.core.cache import public_cache_invalidate
+
 from .models import Booking, Closure, Space
-from .services_booking import booking_approve, booking_cancel, booking_decline, closure_emergency
+from .services_booking import (
+    booking_approve,
+    booking_cancel,
+    booking_decline,
+    closure_emergency,
+    closure_save,
+)
 
 BOM = "\ufeff"
 
@@ -20,6 +31,15 @@ def _neutralise(value) -> str:
     # Excel runs cells starting with these as formulas (CSV injection).
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (mailed to the booker)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Write the reason: the booker will read it.")},
+    )
 
 
 @admin.register(Space)
@@ -44,6 +64,13 @@ class BookingAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     readonly_fields = ["created_at", "decided_at", "cancelled_at", "reminder_sent_at", "hours"]
     autocomplete_fields = ["group", "booked_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A booking's status changes through the actions (each mails the booker), never
+        # by editing the field.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "status", "decline_reason"] if obj else fields
+
     actions = ["approve", "decline", "cancel", "export_csv"]
 
     def _each(self, request, queryset, service, done_message):
@@ -68,12 +95,26 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Decline the selected bookings"), permissions=["change"])
     def decline(self, request, queryset):
+        form = DeclineForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            bookings = list(queryset.select_related("space", "group")[:200])
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Decline the selected bookings"),
+                "form": form,
+                "bookings": bookings,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/organizations/booking/decline.html", context)
+        reason = form.cleaned_data["reason"]
         self._each(
             request,
             queryset,
-            lambda b: booking_decline(booking=b, reason=""),
+            lambda b: booking_decline(booking=b, reason=reason),
             _("%(count)s bookings declined."),
         )
+        return None
 
     @admin.action(description=gettext_lazy("Cancel the selected bookings"), permissions=["change"])
     def cancel(self, request, queryset):
@@ -117,4 +158,12 @@ class ClosureAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return
-        super().save_model(request, obj, form, change)
+        closure_save(closure=obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_cache_invalidate()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_cache_invalidate()

@@ -1,18 +1,101 @@
-"""Writes for space bookings: request, approve/decline, cancel, closures.
+"""Writes for space bookings: request, approve/decline, cancel, closures, reminders.
 
-Mails, the admin and the public pages are not wired yet (see the helper report).
+Every change that the booker should hear about queues a mail in the same transaction
+(`outbox_enqueue`), in the booker's language, with the cancel link while the booking is
+alive. Every change also empties the public page cache: the availability pages are cached
+for anonymous visitors.
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from center.core.cache import public_cache_invalidate
+from center.core.services import outbox_enqueue
+
 from .models import Booking, Closure, Group, GroupMembership, Space
+
+logger = logging.getLogger(__name__)
+
+SEND_EMAIL_TASK = "center.core.tasks.send_email"
+MAIL_TEMPLATE = "booking-notice"
+_CANCEL_SALT = "organizations.booking.cancel"
+
+
+# Links and mails ---------------------------------------------------------------------------
+
+
+def booking_cancel_token(booking: Booking) -> str:
+    """The key of the booking's cancel link: signed, so it cannot be guessed from an id."""
+    return signing.Signer(salt=_CANCEL_SALT).sign_object({"booking": booking.pk})
+
+
+def booking_get_by_cancel_token(token: str) -> Booking:
+    if not token or len(token) > 200:
+        raise Http404
+    try:
+        data = signing.Signer(salt=_CANCEL_SALT).unsign_object(token)
+        booking_id = int(data["booking"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Http404 from None
+    booking = Booking.objects.select_related("space", "group").filter(pk=booking_id).first()
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def _language(user) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (getattr(user, "language", "") or "").split("-")[0]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def booking_cancel_url(booking: Booking, language: str | None = None) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        path = reverse("organizations:booking_cancel", args=[booking_cancel_token(booking)])
+    return settings.SITE_URL + path
+
+
+def _mail_booker(booking: Booking, kind: str, **extra) -> None:
+    """One mail to whoever made the booking: `kind` picks the wording (see the template)."""
+    from center.core.templatetags.center import jdate
+
+    user = booking.booked_by
+    if not user.email:
+        return
+    language = _language(user)
+    with translation.override(language):
+        context = {
+            "kind": kind,
+            "space_name": booking.space.display_name,
+            "date": jdate(booking.date),
+            "block": booking.space.block_label(booking.block),
+            "group_name": booking.group.name,
+            "purpose": booking.purpose,
+            "status": str(booking.get_status_display()),
+            "mine_url": settings.SITE_URL + reverse("organizations:my_bookings"),
+            **extra,
+        }
+    if booking.status in Booking.ACTIVE:
+        context["cancel_url"] = booking_cancel_url(booking, language)
+    outbox_enqueue(
+        SEND_EMAIL_TASK, template=MAIL_TEMPLATE, to=[user.email], context=context, language=language
+    )
+
+
+def _invalidate_public_pages() -> None:
+    # robust: the booking is committed whatever happens to the cache.
+    transaction.on_commit(public_cache_invalidate, robust=True)
 
 
 def booking_groups_for_user(*, user, date: datetime.date):
@@ -114,16 +197,43 @@ def booking_create(
             booking.save()
     except IntegrityError:
         raise ValidationError(slot_taken_message()) from None
+    _mail_booker(booking, "received" if space.requires_approval else "confirmed")
+    _invalidate_public_pages()
     return booking
 
 
+def booking_cancel_refusal(booking: Booking, *, today: datetime.date | None = None) -> str:
+    """Why the booker cannot cancel this booking themselves, or ""."""
+    today = today or timezone.localdate()
+    if booking.status not in Booking.ACTIVE:
+        return _("This booking is no longer active: %(status)s.") % {
+            "status": booking.get_status_display()
+        }
+    if booking.date < today:
+        return _("This booking is in the past and can no longer be cancelled.")
+    return ""
+
+
 @transaction.atomic
-def booking_cancel(*, booking: Booking) -> Booking:
+def booking_cancel(
+    *, booking: Booking, by_booker: bool = False, today: datetime.date | None = None
+) -> Booking:
+    """Cancel an active booking and mail the booker; cancelling twice changes nothing.
+
+    The booker (by the mailed link or "my bookings") cannot cancel a past booking; staff can.
+    """
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if booking.status in Booking.ACTIVE:
-        booking.status = Booking.Status.CANCELLED
-        booking.cancelled_at = timezone.now()
-        booking.save(update_fields=["status", "cancelled_at"])
+    if booking.status not in Booking.ACTIVE:
+        return booking
+    if by_booker:
+        refusal = booking_cancel_refusal(booking, today=today)
+        if refusal:
+            raise ValidationError(refusal)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.save(update_fields=["status", "cancelled_at"])
+    _mail_booker(booking, "cancelled")
+    _invalidate_public_pages()
     return booking
 
 
@@ -135,6 +245,8 @@ def booking_approve(*, booking: Booking) -> Booking:
     booking.status = Booking.Status.CONFIRMED
     booking.decided_at = timezone.now()
     booking.save(update_fields=["status", "decided_at"])
+    _mail_booker(booking, "approved")
+    _invalidate_public_pages()
     return booking
 
 
@@ -147,19 +259,27 @@ def booking_decline(*, booking: Booking, reason: str) -> Booking:
     booking.decline_reason = reason
     booking.decided_at = timezone.now()
     booking.save(update_fields=["status", "decline_reason", "decided_at"])
+    _mail_booker(booking, "declined", reason=reason)
+    _invalidate_public_pages()
     return booking
 
 
 @transaction.atomic
 def closure_emergency(*, date: datetime.date, reason: str, space: Space | None = None):
-    """Close a day; every active booking that day becomes cancelled-by-closure.
+    """Close a day; every active booking that day becomes cancelled-by-closure and its
+    booker gets a mail (exactly those: nobody booked on another day or in another space).
+    The site banner shows the closure until the day has passed.
 
-    Returns (closure, affected bookings) — the affected bookers are exactly the ones to mail.
+    Returns (closure, affected bookings).
     """
     closure = Closure(space=space, date=date, kind=Closure.Kind.EMERGENCY, reason=reason)
     closure.full_clean()
     closure.save()
-    bookings = Booking.objects.select_for_update().filter(date=date, status__in=Booking.ACTIVE)
+    bookings = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("space", "group", "booked_by")
+        .filter(date=date, status__in=Booking.ACTIVE)
+    )
     if space is not None:
         bookings = bookings.filter(space=space)
     affected = list(bookings)
@@ -168,4 +288,52 @@ def closure_emergency(*, date: datetime.date, reason: str, space: Space | None =
         booking.status = Booking.Status.CANCELLED_BY_CLOSURE
         booking.cancelled_at = now
         booking.save(update_fields=["status", "cancelled_at"])
+        _mail_booker(booking, "closure", reason=reason)
+    _invalidate_public_pages()
     return closure, affected
+
+
+def closure_save(*, closure: Closure) -> Closure:
+    """A planned closure (holiday, maintenance) or a change to one: it blocks new bookings
+    only; the availability pages change, so the page cache is emptied."""
+    closure.full_clean()
+    closure.save()
+    _invalidate_public_pages()
+    return closure
+
+
+# Reminders --------------------------------------------------------------------------------
+
+
+def booking_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Queue a reminder for each confirmed booking of tomorrow; returns how many.
+
+    Exactly once per booking: each row is claimed by a conditional UPDATE on
+    `reminder_sent_at IS NULL` (and still confirmed), committed with its outbox message, so
+    two beats at once never mail twice. A failing row is logged and skipped.
+    """
+    today = today or timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    due = Booking.objects.filter(
+        date=tomorrow, status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    queued = 0
+    for booking_id in list(due):
+        try:
+            with transaction.atomic():
+                claimed = Booking.objects.filter(
+                    pk=booking_id,
+                    reminder_sent_at__isnull=True,
+                    status=Booking.Status.CONFIRMED,
+                ).update(reminder_sent_at=timezone.now())
+                if claimed != 1:
+                    continue
+                booking = Booking.objects.select_related("space", "group", "booked_by").get(
+                    pk=booking_id
+                )
+                _mail_booker(booking, "reminder")
+        except Exception:
+            logger.exception("Reminder for booking %s not queued", booking_id)
+            continue
+        queued += 1
+    return queued

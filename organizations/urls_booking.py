@@ -1,19 +1,11 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from center.core.views import coming_soon_view
+from . import views_booking
 
 urlpatterns = [
-    path(
-        "spaces/",
-        coming_soon_view(
-            title=_("Meeting spaces"),
-            summary=_("The collaboration lab meeting space and Spaces A and B."),
-            features=[
-                _("Availability by week and month"),
-                _("Online booking requests for registered groups"),
-            ],
-        ),
-        name="spaces",
-    ),
+    path("spaces/", views_booking.space_index, name="spaces"),
+    path("spaces/my-bookings/", views_booking.my_bookings, name="my_bookings"),
+    path("spaces/cancel/<str:token>/", views_booking.booking_cancel_view, name="booking_cancel"),
+    path("spaces/<slug:slug>/", views_booking.space_detail, name="space_detail"),
+    path("spaces/<slug:slug>/book/", views_booking.booking_request, name="booking_request"),
 ]

@@ -211,6 +211,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
                 "center.core.context_processors.site",
+                "organizations.context_processors.closure_banner",
             ],
         },
     }
@@ -367,6 +368,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.tasks_groups.send_renewal_reminders",
         # daily; the service only acts in February–March, once per group and year
         "schedule": crontab(hour=9, minute=10),
+    },
+    "space-booking-reminders": {
+        "task": "organizations.tasks_booking.send_booking_reminders",
+        # daily, the day before; claimed per booking so a second beat sends nothing
+        "schedule": crontab(hour=10, minute=0),
     },
     "network-meeting-reminders": {
         "task": "networks.tasks_meetings.send_reminders",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["Booking", "Closure", "Space"]
@@ -13,6 +14,20 @@ DEFAULT_BLOCKS = [
     {"key": "afternoon", "label": "午後", "start": "13:00", "end": "17:00"},
     {"key": "evening", "label": "夜間", "start": "18:00", "end": "21:00"},
 ]
+
+
+# The default blocks' names in the visitor's language; a block added by staff shows its
+# own label.
+BLOCK_NAMES = {
+    "morning": _("Morning"),
+    "afternoon": _("Afternoon"),
+    "evening": _("Evening"),
+}
+
+
+def _short_time(text: str) -> str:
+    hours, minutes = text.split(":")
+    return f"{int(hours)}:{minutes}"
 
 
 def default_blocks():
@@ -44,6 +59,23 @@ class Space(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        english = (get_language() or "ja").startswith("en")
+        return self.name_en if english and self.name_en else self.name
+
+    def block_label(self, key) -> str:
+        """'Morning 9:00–12:00' in the active language; the key itself for an unknown block."""
+        b = self.block(key)
+        if b is None:
+            return key
+        name = BLOCK_NAMES.get(b["key"], b["label"])
+        return f"{name} {_short_time(b['start'])}–{_short_time(b['end'])}"
+
+    @property
+    def block_labels(self) -> list[str]:
+        return [self.block_label(b["key"]) for b in self.blocks]
 
     def block(self, key):
         return next((b for b in self.blocks if b["key"] == key), None)
@@ -117,6 +149,10 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.space} {self.date} {self.block}"
+
+    @property
+    def block_label(self) -> str:
+        return self.space.block_label(self.block)
 
 
 class Closure(models.Model):
