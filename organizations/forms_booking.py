@@ -96,6 +96,9 @@ class BookingRequestForm(forms.Form):
         min_value=1,
         max_value=200,
         initial=1,
+        # Text, not type=number: a Japanese keyboard types full-width digits, which a
+        # number input refuses in the browser; Python's int() reads them.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": _("Enter the number of people as a whole number.")},
     )
 
@@ -106,4 +109,3 @@ class BookingRequestForm(forms.Form):
         self.fields["block"].choices = [
             (b["key"], space.block_label(b["key"])) for b in space.blocks
         ]
-        self.fields["attendees"].widget.attrs.update({"inputmode": "numeric"})

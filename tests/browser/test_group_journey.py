@@ -1,18 +1,22 @@
-"""From sign-up to the directory: a person signs up (allauth) and confirms the address from
+"""From sign-up to a booking: a person signs up (allauth) and confirms the address from
 the mail → applies for their group through the real form (first with a wrong postal code
 and a document of the wrong type) → a staff member signs in with TOTP and approves it on
 the review page in the admin → the applicant is mailed, and the group shows in the public
-directory and on its own page."""
+directory and on its own page → the new member books the lab from its calendar (first a
+day in the past) → cancels from the link in the confirmation mail, and the slot is free
+again."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from center.accounts.roles import ORG_MEMBER
-from organizations.models import Group
+from organizations.models import Booking, Group
 from tests.browser.conftest import screenshot_path
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_staff_sign_in import current_code
@@ -34,7 +38,7 @@ def private_files(settings, tmp_path):
     }
 
 
-def test_sign_up_apply_approve_and_appear_in_the_directory(
+def test_sign_up_apply_approve_book_the_lab_and_cancel(
     page, browser, live_server, center_staff, private_files
 ):
     ensure_activity_fields()
@@ -137,3 +141,47 @@ def test_sign_up_apply_approve_and_appear_in_the_directory(
     expect(visitor.locator("h1")).to_have_text("あおぞら読み聞かせの会")
     assert "山下町" not in visitor.content()
     visitor_context.close()
+
+    # The new member books the lab from its calendar.
+    mail.outbox.clear()
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    page.goto(f"{base}/spaces/")
+    page.get_by_role("link", name="協働ラボ ミーティングスペース").click()
+    page.wait_for_url(f"{base}/spaces/lab-meeting/")
+    page.goto(f"{base}/spaces/lab-meeting/?week={day.isoformat()}")
+    slot = f"a[href='/spaces/lab-meeting/book/?date={day.isoformat()}&block=evening']"
+    page.locator(slot).click()
+    page.wait_for_url(re.compile(r".*/spaces/lab-meeting/book/\?.*"))
+    expect(page.locator("input[name=date]")).to_have_value(day.isoformat())
+    expect(page.locator("input[name=block][value=evening]")).to_be_checked()
+    page.locator("input[name=date]").fill("2020-01-10")  # in the past: refused, kept
+    page.locator("input[name=purpose]").fill("読み聞かせボランティアの打ち合わせ")
+    page.locator("input[name=public_title]").fill("あおぞら読み聞かせの会 定例会")
+    page.locator("input[name=attendees]").fill("６")
+    page.locator("#booking-form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_contain_text("明日以降")
+    assert not Booking.objects.exists()
+    expect(page.locator("input[name=purpose]")).to_have_value("読み聞かせボランティアの打ち合わせ")
+    page.locator("input[name=date]").fill(day.isoformat())
+    page.locator("#booking-form button[type=submit]").click()
+    page.wait_for_url(f"{base}/spaces/my-bookings/")
+    expect(page.locator("#upcoming-bookings")).to_contain_text("あおぞら読み聞かせの会")
+    booking = Booking.objects.get()
+    assert (booking.date, booking.block, booking.attendees) == (day, "evening", 6)
+    assert booking.status == Booking.Status.CONFIRMED
+    page.screenshot(path=screenshot_path("spaces-journey-my-bookings"), full_page=True)
+
+    confirmation = next(m for m in mail.outbox if m.to == [APPLICANT])
+    assert confirmation.subject.startswith("予約確定")
+    link = re.search(r"https?://\S+(/spaces/cancel/\S+/)", confirmation.body).group(1)
+
+    # Cancel from the mail's link: a confirmation page, then the slot is free again.
+    page.goto(base + link)
+    expect(page.locator("#booking-status")).to_have_text("確定")
+    page.get_by_role("button", name="予約をキャンセルする").click()
+    expect(page.locator("#booking-status")).to_have_text("キャンセル")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert any("キャンセル" in m.subject for m in mail.outbox if m.to == [APPLICANT])
+    page.goto(f"{base}/spaces/lab-meeting/?week={day.isoformat()}")
+    expect(page.locator(slot)).to_be_visible()
