@@ -13,7 +13,7 @@ from center.core import views as core_views
 from center.core.sitemaps import StaticViewSitemap
 from center.core.views import serve_public_media
 from events.sitemaps import EventSitemap
-from organizations.sitemaps import GroupSitemap
+from organizations.sitemaps import GroupSitemap, SpaceSitemap
 from publications.sitemaps import (
     MagazineSitemap,
     NewsSitemap,
@@ -37,6 +37,7 @@ sitemaps = {
     "pamphlets": PamphletSitemap,
     "events": EventSitemap,
     "groups": GroupSitemap,
+    "spaces": SpaceSitemap,
 }
 
 urlpatterns = [

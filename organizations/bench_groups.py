@@ -64,7 +64,6 @@ def run(base_url: str, stdout) -> None:
                 f"  {path:<40} {before if before is not None else '-':>3} → {after:<3} {verdict}"
             )
         public_cache_invalidate()
-        time.sleep(settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS + 0.5)
         _throughput(base_url, stdout, pages)
     finally:
         _remove()
@@ -144,7 +143,8 @@ def _count(path: str) -> int:
     return len(captured)
 
 
-def _throughput(base_url: str, stdout, pages: list[str]) -> None:
+def _throughput(base_url: str, stdout, pages: list[str], names: list[str] | None = None) -> None:
+    """Each page under wrk, paired with a run of the minimal view just before it."""
     from center.core.management.commands.bench import (
         BASELINE,
         Command,
@@ -153,10 +153,12 @@ def _throughput(base_url: str, stdout, pages: list[str]) -> None:
         run_wrk,
     )
 
+    # Let every gunicorn worker see the new page-cache generation first.
+    time.sleep(settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS + 0.5)
     options = Command().create_parser("manage.py", "bench").parse_args([])
     seconds, warmup = options.duration, options.warmup
     load = {"connections": options.connections, "threads": options.threads}
-    names = ["directory", "page 20", "field + kind", "search", "group page"]
+    names = names or ["directory", "page 20", "field + kind", "search", "group page"]
     scenarios = [Scenario(name, path, TARGET) for name, path in zip(names, pages, strict=True)]
     check_page(base_url + BASELINE.path)
     run_wrk(base_url + BASELINE.path, seconds=warmup, **load)

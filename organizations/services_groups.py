@@ -210,6 +210,20 @@ def group_apply(
     group = Group(status=Group.Status.PENDING, submitted_at=now or timezone.now())
     _set_values(group, data)
     group.full_clean()
+    # A double click sends the form twice: lock the applicant's row so the second request
+    # waits for the first, then sees its pending application and is refused.
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    if Group.objects.filter(
+        status=Group.Status.PENDING,
+        name=group.name,
+        memberships__user=user,
+    ).exists():
+        raise ValidationError(
+            _(
+                "You have already sent an application for this group; it is waiting for "
+                "review. You can see it under My groups."
+            )
+        )
     group.save()
     group.fields.set(fields)
     group.sdgs.set(list(sdgs))

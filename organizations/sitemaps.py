@@ -1,4 +1,4 @@
-"""Sitemap of the public group directory (for center/urls.py: `"groups": GroupSitemap`)."""
+"""Sitemaps of the public group directory and the spaces (center/urls.py: "groups", "spaces")."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -21,3 +21,21 @@ class GroupSitemap(Sitemap):
 
     def lastmod(self, item):
         return None if item == "index" else item.updated_at
+
+
+class SpaceSitemap(Sitemap):
+    """The spaces list and each space's availability page."""
+
+    changefreq = "daily"
+    priority = 0.5
+    i18n = True
+
+    def items(self):
+        from .models import Space
+
+        return ["index", *Space.objects.order_by("order", "pk").only("slug")]
+
+    def location(self, item):
+        if item == "index":
+            return reverse("organizations:spaces")
+        return reverse("organizations:space_detail", args=[item.slug])

@@ -296,3 +296,46 @@ def test_the_beat_task_is_registered_and_sends_the_reminders_due_today(
         assert tasks_groups.send_renewal_reminders() == 1
     assert tasks_groups.send_renewal_reminders() == 0
     assert len(mailoutbox) == 1
+
+
+def test_a_double_click_does_not_make_two_applications(outsider):
+    apply(outsider)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        apply(outsider)
+    assert "already sent an application for this group" in " ".join(caught.value.messages)
+    assert Group.objects.count() == 1
+    # Another group from the same account is a new application.
+    apply(outsider, name="第二の会")
+    assert Group.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_make_one_application():
+    import threading
+
+    from django.db import connection
+
+    from tests.conftest import require_postgresql
+
+    require_postgresql()
+    applicant = make_user("twice@example.org")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def submit():
+        try:
+            barrier.wait()
+            apply(applicant)
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "refused"]
+    assert Group.objects.filter(memberships__user=applicant).count() == 1

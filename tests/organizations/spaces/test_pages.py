@@ -415,3 +415,9 @@ def test_the_banner_is_gone_once_the_day_has_passed(client, db):
 def test_account_page_links_to_my_bookings(client, member):
     client.force_login(member)
     assert "/spaces/my-bookings/" in client.get(reverse("accounts:home")).content.decode()
+
+
+def test_the_sitemap_lists_the_spaces_in_both_languages(client, lab):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/spaces/lab-meeting/" in body and "/en/spaces/lab-meeting/" in body
+    assert "/spaces/my-bookings/" not in body
