@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as RoleGroup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -212,7 +213,7 @@ def group_apply(
     group.full_clean()
     # A double click sends the form twice: lock the applicant's row so the second request
     # waits for the first, then sees its pending application and is refused.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if Group.objects.filter(
         status=Group.Status.PENDING,
         name=group.name,

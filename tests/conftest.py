@@ -85,6 +85,11 @@ def require_command(name: str, package: str) -> str:
     return path
 
 
+# What base.html itself reads on an uncached render: the emergency-closure banner
+# (organizations/context_processors.py). Query budgets of public pages add it.
+LAYOUT_QUERIES = 1
+
+
 # Personas ---------------------------------------------------------------------------
 
 

@@ -1,14 +1,121 @@
+"""The dashboard (/dashboard/), its CSV and the annual report PDF (事業報告書).
+
+All three read the same filters and the same collected numbers, so the PDF and the CSV
+always say what the page says. Never cached: numbers are per user's scope.
+"""
+
+import csv
+import io
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
-from center.accounts.roles import CENTER_STAFF, CITY_STAFF, WARD_STAFF
+from center.core.fiscal import fiscal_year_label
+from center.lib.pdf import pdf_response, render_pdf
 
-DASHBOARD_ROLES = (CENTER_STAFF, CITY_STAFF, WARD_STAFF)
+from .access import dashboard_scope
+from .charts import chart_alt, chart_data_uri
+from .collect import collect
+from .forms import DashboardFilterForm
+
+BOM = "\ufeff"
 
 
-@login_required
-def index(request):
-    if not (request.user.is_superuser or request.user.has_role(*DASHBOARD_ROLES)):
-        raise PermissionDenied
-    return render(request, "dashboard/index.html")
+def _dashboard_view(view):
+    @wraps(view)
+    @never_cache
+    @login_required
+    @require_GET
+    def wrapper(request, *args, **kwargs):
+        scope = dashboard_scope(request.user)
+        form = DashboardFilterForm(request.GET or None, scope=scope)
+        if request.GET and not form.is_valid():
+            return render(request, "dashboard/index.html", {"form": form}, status=400)
+        if not request.GET:
+            form = DashboardFilterForm({}, scope=scope)
+            form.is_valid()
+        return view(request, form, *args, **kwargs)
+
+    return wrapper
+
+
+def _report_context(form) -> dict:
+    period = form.period()
+    sections = collect(period)
+    for section in sections:
+        for table in section.tables:
+            table.chart_uri = chart_data_uri(table)
+            table.chart_alt = chart_alt(table) if table.chart_uri else ""
+    year = form.selected_year()
+    return {
+        "form": form,
+        "period": period,
+        "sections": sections,
+        "year": year,
+        "year_label": fiscal_year_label(year),
+        "quarter": form.selected_quarter(),
+        "ward": period.ward,
+        "generated_at": timezone.localtime(),
+    }
+
+
+@_dashboard_view
+def index(request, form):
+    context = _report_context(form)
+    context["query"] = request.GET.urlencode()
+    return render(request, "dashboard/index.html", context)
+
+
+@_dashboard_view
+def report_pdf(request, form):
+    context = _report_context(form)
+    pdf = render_pdf("pdf/dashboard/annual_report.html", context)
+    name = _("Annual report %(year)s") % {"year": context["year_label"]}
+    if context["ward"] is not None:
+        name += f" {context['ward'].display_name}"
+    return pdf_response(pdf, f"{name}.pdf")
+
+
+@_dashboard_view
+def report_csv(request, form):
+    context = _report_context(form)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Annual report %(year)s") % {"year": context["year_label"]}])
+    writer.writerow([_("Period"), context["period"].start, context["period"].end])
+    if context["ward"] is not None:
+        writer.writerow([_("Ward"), context["ward"].display_name])
+    for section in context["sections"]:
+        writer.writerow([])
+        writer.writerow([section.label])
+        for figure in section.figures:
+            writer.writerow(
+                [figure.label, "" if figure.value is None else figure.value, figure.unit]
+            )
+        for table in section.tables:
+            writer.writerow([])
+            writer.writerow([table.title])
+            writer.writerow([str(column) for column in table.columns])
+            for row in table.rows:
+                writer.writerow([_neutralise(value) for value in row])
+    response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"annual-report-{context['year']}"
+    if context["quarter"]:
+        filename += f"-q{context['quarter']}"
+    if context["ward"] is not None:
+        filename += f"-{context['ward'].code}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _neutralise(value):
+    # Excel runs cells starting with these as formulas (CSV injection); numbers pass.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
@@ -51,3 +52,17 @@ def markdown_filter(value):
     from center.lib.text import render_markdown
 
     return render_markdown(str(value) if value is not None else "")
+
+
+@register.filter
+def number(value) -> str:
+    """1234 → '1,234'; 12.345 → '12.3'; anything else as it is (None → '—')."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float | Decimal):
+        return f"{float(value):,.1f}"
+    return str(value)

@@ -309,7 +309,7 @@ def test_a_double_click_does_not_make_two_applications(outsider):
     assert Group.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_submissions_make_one_application():
     import threading
 
