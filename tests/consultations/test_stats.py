@@ -349,10 +349,10 @@ def _queries(period: StatsPeriod) -> int:
     return len(context.captured_queries)
 
 
-def test_at_most_eight_queries(year_2025, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+def test_at_most_six_queries(year_2025, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
         business_stats(fiscal_year(2025), now=NOW)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         business_stats(fiscal_year(2025, ward=ward("tsurumi")), now=NOW)
 
 

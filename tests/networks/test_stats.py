@@ -186,10 +186,10 @@ def test_without_any_reply_the_average_is_not_measurable(db):
 def test_the_number_of_queries_does_not_grow_with_the_rows(
     year, django_assert_max_num_queries, django_assert_num_queries
 ):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         business_stats(FY2025)
     naka = Ward.objects.get(code="naka")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         business_stats(StatsPeriod(FY2025.start, FY2025.end, naka))
     with CaptureQueriesContext(connection) as before:
         business_stats(FY2025)

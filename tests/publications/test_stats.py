@@ -225,7 +225,7 @@ def test_an_empty_year_is_all_zeros(db):
 def test_the_number_of_queries_does_not_grow_with_the_rows(
     year, django_assert_max_num_queries, django_assert_num_queries
 ):
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(3):
         business_stats(FY2025)
     naka = Ward.objects.get(code="naka")
     with django_assert_num_queries(1):
