@@ -122,12 +122,14 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "center.accounts",
     "center.core",
-    "center.dashboard",
     "organizations",
     "events",
     "publications",
     "consultations",
     "networks",
+    # Last: the top layer, and its demo writes history after the apps' own demo data
+    # (each app's demo skips itself when it finds rows already there).
+    "center.dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
