@@ -26,6 +26,9 @@ from django.utils.translation import gettext as _
 
 from center.core.models import Ward
 from center.core.stats import BusinessStats, Figure, StatsPeriod, Table
+from center.core.stats import center_timezone as _center_tz
+from center.core.stats import day_start as _day_start
+from center.core.stats import month_of as _month_of
 
 from .models import (
     OPEN_STATUSES,
@@ -38,23 +41,6 @@ from .models import (
 )
 
 __all__ = ["business_stats"]
-
-
-def _center_tz():
-    # Months and days are Yokohama's, whoever asks and whatever the server's clock says.
-    return timezone.get_default_timezone()
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), _center_tz())
-
-
-def _month_of(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value, _center_tz())
-        return value.date().replace(day=1)
-    return value.replace(day=1)
 
 
 def _days(wait: datetime.timedelta) -> float:

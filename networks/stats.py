@@ -4,21 +4,15 @@ Everything is counted in the database: five queries per call (four for a ward) w
 the number of meetings, hearings or requests.
 """
 
-import datetime
-
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.stats import BusinessStats, Figure, StatsPeriod, Table
+from center.core.stats import day_start as _midnight
 from center.lib.queries import counts_in_one_query
 from networks.models import Hearing, KnowHowArticle, Meeting, SupportRequest, WardCenter
 from networks.selectors_support import PUBLIC_STATUS
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    """The start of `day` in the center's time zone (Asia/Tokyo)."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _meetings(period: StatsPeriod, start, end) -> list[Figure]:

@@ -11,21 +11,16 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.models import Ward
-from center.core.stats import BusinessStats, Figure, StatsPeriod, Table
+from center.core.stats import BusinessStats, Figure, StatsPeriod, Table, day_start
 from organizations.models import Booking, Group, IntroductionRequest, Space
 
 
 def _bounds(period: StatsPeriod) -> tuple[datetime.datetime, datetime.datetime]:
     """The period as aware datetimes, [start, end) at local midnight (Asia/Tokyo)."""
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz),
-        datetime.datetime.combine(period.end_exclusive, datetime.time.min, tzinfo=tz),
-    )
+    return day_start(period.start), day_start(period.end_exclusive)
 
 
 def _hours(value: Decimal | None) -> int | float:

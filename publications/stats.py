@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from center.core.stats import BusinessStats, Figure, StatsPeriod, Table
+from center.core.stats import day_start as _midnight
 from center.lib.queries import counts_in_one_query
 from publications.models import (
     CaseStory,
@@ -21,11 +22,6 @@ from publications.models import (
     Subscriber,
     TalentProfile,
 )
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    """The start of `day` in the center's time zone (Asia/Tokyo)."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _next_month(day: datetime.date) -> datetime.date:

@@ -68,3 +68,24 @@ class BusinessStats:
     business: str  # a Business.slug: consultation, information, training, ...
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+
+
+def center_timezone():
+    """Months and days are Yokohama's, whoever asks and whatever the server's clock says."""
+    from django.utils import timezone
+
+    return timezone.get_default_timezone()
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, in the center's time zone."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=center_timezone())
+
+
+def month_of(value) -> datetime.date:
+    """The first day of the center-time month of a date or an aware datetime."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(center_timezone())
+        return value.date().replace(day=1)
+    return value.replace(day=1)
