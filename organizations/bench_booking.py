@@ -13,12 +13,9 @@ the end with the group and its account.
 import datetime
 from decimal import Decimal
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from .bench_groups import MARK, _throughput
+from .bench_groups import MARK, _count, _throughput
 
 SPACE = "lab-meeting"
 BENCH_EMAIL = "bench-booker@example.invalid"
@@ -121,16 +118,3 @@ def _remove() -> None:
         group.memberships.all().delete()
         group.delete()
     User.objects.filter(email=BENCH_EMAIL).delete()
-
-
-def _count(path: str) -> int:
-    from center.core.cache import public_cache_invalidate
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.get(path)  # fills per-process memos
-    public_cache_invalidate()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code}")
-    return len(captured)
