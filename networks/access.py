@@ -96,3 +96,10 @@ class NetworkUserRequiredMixin:
         except LoginRequired:
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
+
+
+def private_page(response):
+    """Network pages carry one ward's or the network's working data: no shared cache, no
+    copy kept by the browser."""
+    response["Cache-Control"] = "private, no-store"
+    return response

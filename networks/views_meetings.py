@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,18 +19,20 @@ from center.accounts.models import User
 from center.accounts.roles import WARD_STAFF
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.files import private_file_response
 
 from . import selectors_meetings as selectors
 from . import services_meetings as services
-from .access import is_center_side, is_center_staff, network_user_required, user_ward_center
+from .access import (
+    is_center_side,
+    is_center_staff,
+    network_user_required,
+    private_page,
+    user_ward_center,
+)
 from .forms_meetings import InvitationForm, RsvpForm, SetPasswordForm
 
 MEETINGS_PER_PAGE = 20
-
-
-def _private(response):
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @network_user_required
@@ -39,7 +41,7 @@ def meeting_list(request):
     upcoming = list(selectors.meetings_upcoming())
     past = Paginator(selectors.meetings_past(), MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     rsvps = selectors.rsvps_by_meeting(user=request.user, meetings=upcoming)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/meetings/meeting_list.html",
@@ -66,7 +68,7 @@ def meeting_detail(request, pk: int):
         "rsvp_table": selectors.rsvp_table(meeting=meeting) if center_side else None,
         "action_items": selectors.action_items_visible_to(request.user).filter(meeting=meeting),
     }
-    return _private(render(request, "networks/meetings/meeting_detail.html", context))
+    return private_page(render(request, "networks/meetings/meeting_detail.html", context))
 
 
 @network_user_required
@@ -102,7 +104,7 @@ def rsvp(request, pk: int, ward_code: str):
                 "note": current.note,
             }
         form = RsvpForm(initial=initial)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/meetings/rsvp_form.html",
@@ -120,7 +122,7 @@ def action_item_list(request):
     show = request.GET.get("show", "open")
     if show != "all":
         items = items.open()
-    return _private(
+    return private_page(
         render(
             request,
             "networks/meetings/action_item_list.html",
@@ -137,7 +139,9 @@ def action_item_list(request):
 @require_safe
 def action_item_detail(request, pk: int):
     item = selectors.action_item_get_for_user(user=request.user, pk=pk)
-    return _private(render(request, "networks/meetings/action_item_detail.html", {"item": item}))
+    return private_page(
+        render(request, "networks/meetings/action_item_detail.html", {"item": item})
+    )
 
 
 @network_user_required
@@ -145,10 +149,12 @@ def action_item_detail(request, pk: int):
 def material_download(request, pk: int):
     """A meeting material, for network users only; streamed from private storage."""
     material = selectors.material_get(pk=pk)
-    try:
-        handle = material.file.storage.open(material.file.name, "rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
+    # Opened before the audit row is written: a file missing from storage is a 404, not a download.
+    response = private_file_response(
+        material.file,
+        filename=material.original_name or "material",
+        content_type=material.content_type,
+    )
     audit_event_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
@@ -157,14 +163,7 @@ def material_download(request, pk: int):
         detail={"meeting_material": material.pk},
         request=request,
     )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=material.original_name or "material",
-        content_type=material.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return response
 
 
 # Invitations ---------------------------------------------------------------------------
@@ -196,7 +195,7 @@ def invitation_create(request):
         .select_related("ward")
         .order_by("-date_joined")[:50]
     )
-    return _private(
+    return private_page(
         render(
             request, "networks/meetings/invitation_form.html", {"form": form, "pending": pending}
         )

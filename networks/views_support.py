@@ -7,7 +7,7 @@ reads rows through networks.selectors_support, which answers 404 for another war
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,17 +16,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from center.core.listings import listing_items
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.files import private_file_response
 
 from . import selectors_support as selectors
 from . import services_support as services
-from .access import is_center_side, is_center_staff, network_user_required, user_ward_center
+from .access import (
+    is_center_side,
+    is_center_staff,
+    network_user_required,
+    private_page,
+    user_ward_center,
+)
 from .forms_support import KnowHowForm, KnowHowSearchForm, SupportRequestForm
-
-
-def _private(response):
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 # Hearings ------------------------------------------------------------------------------
 
@@ -35,7 +36,7 @@ def _private(response):
 @require_safe
 def hearing_list(request):
     hearings = selectors.hearings_visible_to(request.user)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/hearing_list.html",
@@ -52,7 +53,7 @@ def hearing_list(request):
 @require_safe
 def hearing_detail(request, pk: int):
     hearing = selectors.hearing_get_for_user(user=request.user, pk=pk)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/hearing_detail.html",
@@ -66,7 +67,7 @@ def hearing_detail(request, pk: int):
 def hearing_compare(request, ward_code: str):
     center = selectors.ward_center_for_comparison(user=request.user, ward_code=ward_code)
     years, rows = selectors.hearing_comparison(ward_center=center)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/hearing_compare.html",
@@ -83,7 +84,7 @@ def hearing_compare(request, ward_code: str):
 def request_list(request):
     support_requests = selectors.support_requests_visible_to(request.user)
     page = Paginator(support_requests, 30).get_page(request.GET.get("page"))
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/request_list.html",
@@ -121,7 +122,7 @@ def request_create(request):
                 % {"reference": support_request.consultation.reference},
             )
             return redirect("networks:support_request_detail", pk=support_request.pk)
-    return _private(render(request, "networks/support/request_form.html", {"form": form}))
+    return private_page(render(request, "networks/support/request_form.html", {"form": form}))
 
 
 @network_user_required
@@ -129,7 +130,7 @@ def request_create(request):
 def request_detail(request, pk: int):
     support_request = selectors.support_request_get_for_user(user=request.user, pk=pk)
     code, label = selectors.support_request_public_status(support_request)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/request_detail.html",
@@ -155,7 +156,7 @@ def knowhow_list(request):
         query, category = form.cleaned_data["q"], form.cleaned_data["category"]
     articles = selectors.knowhow_search(query=query, category=category)
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/knowhow_list.html",
@@ -175,7 +176,7 @@ def knowhow_list(request):
 @require_safe
 def knowhow_detail(request, pk: int):
     article = selectors.knowhow_get(pk=pk)
-    return _private(
+    return private_page(
         render(
             request,
             "networks/support/knowhow_detail.html",
@@ -220,7 +221,7 @@ def knowhow_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("The article was saved."))
             return redirect("networks:knowhow_detail", pk=article.pk)
-    return _private(
+    return private_page(
         render(request, "networks/support/knowhow_form.html", {"form": form, "article": article})
     )
 
@@ -231,10 +232,10 @@ def knowhow_document(request, pk: int):
     """A know-how file, for network users only; streamed from private storage as a
     download, never cached."""
     document = selectors.knowhow_document_get(pk=pk)
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    # Opened before the audit row is written: a file missing from storage is a 404, not a download.
+    response = private_file_response(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
     audit_event_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
@@ -243,11 +244,4 @@ def knowhow_document(request, pk: int):
         detail={"knowhow_document": document.pk},
         request=request,
     )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return response

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from center.accounts.roles import CENTER_STAFF, CITY_STAFF
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.files import private_file_response
 from center.lib.pdf import pdf_response, render_pdf
 
 from ..selectors import attachment_get_for_user
@@ -39,10 +40,10 @@ def attachment_download(request, pk: int):
     storage as a download, never cached, and written to the audit log."""
 
     attachment = attachment_get_for_user(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    # Opened before the audit row is written: a file missing from storage is a 404, not a download.
+    response = private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
     audit_event_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
@@ -52,16 +53,6 @@ def attachment_download(request, pk: int):
         detail={"attachment": attachment.pk},
         request=request,
     )
-    # as_attachment: never rendered in the browser, whatever the file claims to be.
-    # Django writes filename*=utf-8''... (RFC 5987) for names that are not ASCII.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from center.core.models import AuditEvent
 from networks import services_meetings as services
 from networks.forms_meetings import MeetingMaterialAdminForm
 from networks.models import MeetingMaterial
@@ -143,6 +144,39 @@ def test_material_is_served_to_network_users_only(
     assert (
         client.get(reverse("networks:meeting_material", args=[material.pk + 1])).status_code == 404
     )
+
+
+def test_a_material_download_is_never_sniffed_keeps_its_japanese_name_and_is_audited(
+    client,
+    tsurumi_staff,
+    private_media,  # noqa: F811
+):
+    upload = SimpleUploadedFile("議事資料.pdf", pdf_bytes(), content_type="application/pdf")
+    material = services.material_add(meeting=make_meeting(), title="", upload=upload, notify=False)
+    client.force_login(tsurumi_staff)
+    response = client.get(reverse("networks:meeting_material", args=[material.pk]))
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    # RFC 5987 percent-encoding of 議事資料.pdf
+    assert (
+        "filename*=utf-8''%E8%AD%B0%E4%BA%8B%E8%B3%87%E6%96%99.pdf"
+        in (response["Content-Disposition"])
+    )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
+    assert (event.actor, event.detail) == (tsurumi_staff, {"meeting_material": material.pk})
+
+
+def test_a_material_missing_from_storage_is_a_404_and_not_audited(
+    client,
+    tsurumi_staff,
+    private_media,  # noqa: F811
+):
+    material = make_material(make_meeting())
+    (private_media / material.file.name).unlink()
+    client.force_login(tsurumi_staff)
+    assert client.get(reverse("networks:meeting_material", args=[material.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
 
 
 def _admin_form(upload):

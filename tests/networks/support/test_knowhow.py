@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from center.core.models import AuditEvent
 from networks.models import KnowHowArticle, KnowHowDocument
 from networks.selectors_support import knowhow_search
 
@@ -73,6 +74,32 @@ def test_a_ward_shares_an_article_with_a_document(client, tsurumi_staff):
     assert b"".join(download.streaming_content) == PDF
     assert download["Cache-Control"] == "private, no-store"
     assert "attachment" in download["Content-Disposition"]
+
+
+def test_a_document_download_is_never_sniffed_keeps_its_japanese_name_and_is_audited(
+    client, naka_staff
+):
+    article = make_article("tsurumi", documents=[pdf_upload()])
+    document = article.documents.get()
+    client.force_login(naka_staff)
+    response = client.get(en("knowhow_document", document.pk))
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    # RFC 5987 percent-encoding of 資料.pdf
+    assert "filename*=utf-8''%E8%B3%87%E6%96%99.pdf" in response["Content-Disposition"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
+    assert (event.actor, event.detail) == (naka_staff, {"knowhow_document": document.pk})
+
+
+def test_a_document_missing_from_storage_is_a_404_and_not_audited(
+    client, naka_staff, private_storage
+):
+    document = make_article("tsurumi", documents=[pdf_upload()]).documents.get()
+    (private_storage / document.file.name).unlink()
+    client.force_login(naka_staff)
+    assert client.get(en("knowhow_document", document.pk)).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
 
 
 @pytest.mark.parametrize(
