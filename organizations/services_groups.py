@@ -46,8 +46,11 @@ __all__ = [
     "group_search_text",
     "group_request_info",
     "group_update",
+    "INVITATION_VALID_DAYS",
     "invitation_accept",
     "invitation_create",
+    "invitation_expired",
+    "invitation_expired_message",
     "membership_remove",
     "normalize_postal_code",
     "renewal_reminders_send",
@@ -57,6 +60,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SEND_EMAIL_TASK = "center.core.tasks.send_email"
+# An invitation link opens the group to whoever holds it: it works once, and not forever.
+INVITATION_VALID_DAYS = 14
 # February and March: the reminder goes out and the one-click renewal opens.
 RENEWAL_MONTHS = (2, 3)
 _POSTAL_CODE = re.compile(r"^(\d{3})[-‐−ー―]?(\d{4})$")
@@ -453,6 +458,7 @@ def invitation_create(*, group: Group, actor, email: str) -> GroupInvitation:
             "accept_url": _site_url(
                 "organizations:invitation", invitation.token, language=language
             ),
+            "valid_days": INVITATION_VALID_DAYS,
         },
         language=language,
     )
@@ -460,6 +466,18 @@ def invitation_create(*, group: Group, actor, email: str) -> GroupInvitation:
 
 
 @transaction.atomic
+def invitation_expired(invitation: GroupInvitation, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return invitation.created_at < now - datetime.timedelta(days=INVITATION_VALID_DAYS)
+
+
+def invitation_expired_message() -> str:
+    return _(
+        "This invitation has expired (links work for %(days)s days). Ask the group's "
+        "administrator to invite you again."
+    ) % {"days": INVITATION_VALID_DAYS}
+
+
 def invitation_accept(*, token: str, user) -> GroupMembership:
     """The signed-in invitee joins the group; the link works once."""
     invitation = (
@@ -467,6 +485,8 @@ def invitation_accept(*, token: str, user) -> GroupMembership:
     )
     if invitation is None:
         raise ValidationError(_("This invitation has already been used or does not exist."))
+    if invitation_expired(invitation):
+        raise ValidationError(invitation_expired_message())
     membership, _created = GroupMembership.objects.get_or_create(
         group=invitation.group, user=user, defaults={"role": GroupMembership.Role.MEMBER}
     )

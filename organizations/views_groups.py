@@ -38,6 +38,8 @@ from .services_groups import (
     group_update,
     invitation_accept,
     invitation_create,
+    invitation_expired,
+    invitation_expired_message,
     membership_remove,
 )
 
@@ -261,6 +263,13 @@ def invitation(request, token: str):
     )
     if found is None:
         raise Http404
+    if invitation_expired(found):
+        return render(
+            request,
+            "organizations/groups/invitation.html",
+            {"invitation": found, "expired_message": invitation_expired_message()},
+            status=410,
+        )
     if request.method == "POST":
         with transaction.atomic():
             try:

@@ -341,3 +341,28 @@ def test_the_sitemap_lists_the_directory_and_only_listed_groups(db):
     assert items[0] == "index"
     assert [item.pk for item in items[1:]] == [listed.pk]
     assert sitemap.location(items[1]) == f"/groups/{listed.pk}/"
+
+
+def test_an_invitation_link_expires_after_its_days(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from organizations.models import GroupInvitation
+    from organizations.services_groups import INVITATION_VALID_DAYS, invitation_create
+
+    admin = make_user("admin@example.com")
+    group = make_group(admin=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitation_create(group=group, actor=admin, email="late@example.com")
+    assert f"{INVITATION_VALID_DAYS}日間" in mailoutbox[-1].body
+    GroupInvitation.objects.filter(pk=invitation.pk).update(
+        created_at=invitation.created_at - datetime.timedelta(days=INVITATION_VALID_DAYS, hours=1)
+    )
+    client.force_login(make_user("late@example.com"))
+    page = client.get(f"/en/groups/invitation/{invitation.token}/")
+    assert page.status_code == 410
+    assert "This invitation has expired" in page.content.decode()
+    assert 'id="accept-invitation"' not in page.content.decode()
+    client.post(f"/en/groups/invitation/{invitation.token}/")
+    assert not GroupMembership.objects.filter(group=group, user__email="late@example.com").exists()
