@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from center.core.cache import public_cache_invalidate
+from center.core.templatetags.center import jdate
 
 from .models import Booking, Closure, Space
 from .services_booking import (
@@ -101,12 +102,25 @@ class BookingAdmin(admin.ModelAdmin):
             context = {
                 **self.admin_site.each_context(request),
                 "title": _("Decline the selected bookings"),
+                "intro": _(
+                    "The reason is mailed to whoever made each booking, in their language "
+                    "as you write it."
+                ),
+                "items": [
+                    f"{jdate(b.date)} {b.block_label} {b.space.display_name} — {b.group.name} "
+                    f"({b.get_status_display()})"
+                    for b in bookings
+                ],
+                "more": queryset.count() > len(bookings),
                 "form": form,
-                "bookings": bookings,
+                "action": "decline",
+                "submit_label": _("Decline the selected bookings"),
+                "select_across": request.POST.get("select_across") == "1",
+                "selected": [b.pk for b in bookings],
                 "opts": self.model._meta,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
-            return TemplateResponse(request, "admin/organizations/booking/decline.html", context)
+            return TemplateResponse(request, "admin/action_with_reason.html", context)
         reason = form.cleaned_data["reason"]
         self._each(
             request,

@@ -8,7 +8,6 @@ field is read-only here.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -23,55 +22,6 @@ from .forms_stories import ReturnToDraftForm, StoryPhotoAdminForm
 from .models import CaseStory, StoryPartner, StoryPhoto, StoryRevision, Theme
 from .selectors.stories import stories_visible_to, story_is_editable_by, user_is_story_editor
 from .services import stories as services
-
-# The intermediate page of "Return to draft". Kept beside its only user; it could move to
-# templates/admin/publications/casestory/return_to_draft.html unchanged.
-RETURN_TO_DRAFT_TEMPLATE = engines["django"].from_string(
-    """{% extends "admin/base_site.html" %}
-{% load i18n admin_urls %}
-{% block bodyclass %}{{ block.super }} app-{{ opts.app_label }} model-{{ opts.model_name }}{% endblock %}
-{% block breadcrumbs %}
-<div class="breadcrumbs">
-  <a href="{% url 'admin:index' %}">{% translate "Home" %}</a>
-  &rsaquo; <a href="{% url 'admin:app_list' app_label=opts.app_label %}">{{ opts.app_config.verbose_name }}</a>
-  &rsaquo; <a href="{% url opts|admin_urlname:'changelist' %}">{{ opts.verbose_name_plural|capfirst }}</a>
-  &rsaquo; {{ title }}
-</div>
-{% endblock %}
-{% block content %}
-<div id="content-main">
-  <p>{{ intro }}</p>
-  <ul>
-    {% for story in preview %}<li>{{ story.title }} ({{ story.get_status_display }})</li>{% endfor %}
-    {% if count > preview|length %}<li>…</li>{% endif %}
-  </ul>
-  <form method="post" novalidate>
-    {% csrf_token %}
-    <fieldset class="module aligned">
-      {% for field in form %}
-        <div class="form-row{% if field.errors %} errors{% endif %}">
-          {{ field.errors }}
-          <div class="flex-container">{{ field.label_tag }} {{ field }}</div>
-          {% if field.help_text %}<div class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</div>{% endif %}
-        </div>
-      {% endfor %}
-    </fieldset>
-    {% if select_across %}
-      <input type="hidden" name="select_across" value="1">
-    {% else %}
-      {% for pk in selected %}<input type="hidden" name="{{ action_checkbox_name }}" value="{{ pk }}">{% endfor %}
-    {% endif %}
-    <input type="hidden" name="action" value="return_to_draft">
-    <input type="hidden" name="apply" value="yes">
-    <div class="submit-row">
-      <input type="submit" class="default" value="{% translate 'Return to draft' %}">
-      <a href="{% url opts|admin_urlname:'changelist' %}" class="button cancel-link">{% translate "Cancel" %}</a>
-    </div>
-  </form>
-</div>
-{% endblock %}
-"""  # noqa: E501  (template markup, kept on readable lines)
-)
 
 
 class StoryInlinePermissions:
@@ -272,8 +222,10 @@ class CaseStoryAdmin(NulSafeChangelistMixin, EachActionMixin, admin.ModelAdmin):
                     "should change; the reason is kept in the audit log."
                 ),
                 "form": form,
-                "preview": list(queryset[:50]),
-                "count": queryset.count(),
+                "items": [f"{s.title} ({s.get_status_display()})" for s in queryset[:50]],
+                "more": queryset.count() > 50,
+                "action": "return_to_draft",
+                "submit_label": gettext("Return to draft"),
                 # "Select all N" posts no ids: keep the flag rather than thousands of fields.
                 "select_across": request.POST.get("select_across") == "1",
                 "selected": list(queryset.values_list("pk", flat=True)),
@@ -281,7 +233,7 @@ class CaseStoryAdmin(NulSafeChangelistMixin, EachActionMixin, admin.ModelAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "media": self.media + form.media,
             }
-            return TemplateResponse(request, RETURN_TO_DRAFT_TEMPLATE, context)
+            return TemplateResponse(request, "admin/action_with_reason.html", context)
         reason = form.cleaned_data["reason"]
         self._each(
             request,
