@@ -52,6 +52,7 @@ __all__ = [
     "invitation_expired",
     "invitation_expired_message",
     "membership_remove",
+    "membership_set_role",
     "normalize_postal_code",
     "renewal_reminders_send",
     "valid_until_for",
@@ -515,4 +516,29 @@ def membership_remove(*, group: Group, actor, membership: GroupMembership) -> No
     _revoke_org_member_if_unused(user)
     audit_event_record(
         actor=actor, action=AuditEvent.Action.DELETE, target=group, detail={"member": user.pk}
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, group: Group, actor, membership: GroupMembership, role: str) -> None:
+    """A group admin makes a member an admin, or an admin a plain member; the last admin
+    stays one (as with removing), so a group is never left without someone to run it."""
+    _require_admin(group, actor)
+    group = _lock(group)
+    if membership.group_id != group.pk or role not in GroupMembership.Role.values:
+        raise PermissionDenied
+    if membership.role == role:
+        return
+    if (
+        membership.role == GroupMembership.Role.ADMIN
+        and group.memberships.filter(role=GroupMembership.Role.ADMIN).count() <= 1
+    ):
+        raise ValidationError(_("A group needs at least one administrator."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_event_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        target=group,
+        detail={"member": membership.user_id, "role": role},
     )

@@ -21,5 +21,10 @@ urlpatterns = [
         views_groups.mine_member_remove,
         name="mine_member_remove",
     ),
+    path(
+        "groups/mine/<int:pk>/members/<int:membership_pk>/role/",
+        views_groups.mine_member_role,
+        name="mine_member_role",
+    ),
     path("groups/invitation/<str:token>/", views_groups.invitation, name="invitation"),
 ]

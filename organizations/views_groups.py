@@ -41,6 +41,7 @@ from .services_groups import (
     invitation_expired,
     invitation_expired_message,
     membership_remove,
+    membership_set_role,
 )
 
 _DIRECTORY_PARAMETERS = {"q", "field", "ward", "sdg", "kind", "page"}
@@ -247,6 +248,23 @@ def mine_member_remove(request, pk: int, membership_pk: int):
         messages.success(request, _("The member was removed from the group."))
     if membership.user_id == request.user.pk:
         return redirect("organizations:mine")
+    return redirect("organizations:mine_detail", group.pk)
+
+
+@login_required
+@require_POST
+def mine_member_role(request, pk: int, membership_pk: int):
+    group, _membership = group_get_for_member(user=request.user, pk=pk)
+    membership = membership_get_for_admin(user=request.user, group=group, pk=membership_pk)
+    role = request.POST.get("role", "")
+    try:
+        membership_set_role(group=group, actor=request.user, membership=membership, role=role)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The member's role was changed."))
     return redirect("organizations:mine_detail", group.pk)
 
 

@@ -366,3 +366,50 @@ def test_an_invitation_link_expires_after_its_days(
     assert 'id="accept-invitation"' not in page.content.decode()
     client.post(f"/en/groups/invitation/{invitation.token}/")
     assert not GroupMembership.objects.filter(group=group, user__email="late@example.com").exists()
+
+
+def test_an_admin_hands_over_the_group_and_the_last_admin_stays(client):
+    admin = make_user("admin@example.com")
+    member = make_user("m@example.com")
+    group = make_group(admin=admin, member=member)
+    member_ship = group.memberships.get(user=member)
+    admin_ship = group.memberships.get(user=admin)
+    client.force_login(admin)
+    page = client.get(f"/en/groups/mine/{group.pk}/").content.decode()
+    assert "an administrator" in page
+    # The only admin cannot step down.
+    client.post(f"/en/groups/mine/{group.pk}/members/{admin_ship.pk}/role/", {"role": "member"})
+    admin_ship.refresh_from_db()
+    assert admin_ship.role == GroupMembership.Role.ADMIN
+    # Promote the member, then step down.
+    client.post(f"/en/groups/mine/{group.pk}/members/{member_ship.pk}/role/", {"role": "admin"})
+    member_ship.refresh_from_db()
+    assert member_ship.role == GroupMembership.Role.ADMIN
+    client.post(f"/en/groups/mine/{group.pk}/members/{admin_ship.pk}/role/", {"role": "member"})
+    admin_ship.refresh_from_db()
+    assert admin_ship.role == GroupMembership.Role.MEMBER
+    # Now a plain member: no say over roles any more.
+    response = client.post(
+        f"/en/groups/mine/{group.pk}/members/{member_ship.pk}/role/", {"role": "member"}
+    )
+    assert response.status_code == 404
+    member_ship.refresh_from_db()
+    assert member_ship.role == GroupMembership.Role.ADMIN
+
+
+def test_roles_of_another_group_or_unknown_roles_are_404(client):
+    admin = make_user("admin@example.com")
+    group = make_group(admin=admin, member=make_user("m@example.com"))
+    other_admin = make_user("other@example.com")
+    other = make_group(name="別の会", admin=other_admin)
+    other_ship = other.memberships.get(user=other_admin)
+    client.force_login(admin)
+    response = client.post(
+        f"/en/groups/mine/{group.pk}/members/{other_ship.pk}/role/", {"role": "member"}
+    )
+    assert response.status_code == 404
+    ship = group.memberships.get(user__email="m@example.com")
+    response = client.post(f"/en/groups/mine/{group.pk}/members/{ship.pk}/role/", {"role": "owner"})
+    assert response.status_code == 404
+    ship.refresh_from_db()
+    assert ship.role == GroupMembership.Role.MEMBER
