@@ -7,6 +7,7 @@ and WeasyPrint draws the same image in the annual report.
 
 import base64
 import re
+import unicodedata
 
 import pygal
 from pygal.style import Style
@@ -60,15 +61,21 @@ def chart_svg(table: Table) -> str:
         "min_scale": 4,
     }
     if table.chart == "bar":
+        # pygal sizes the label column as if every character were a Latin one; Japanese
+        # characters are about twice as wide, so widen the left margin by the difference.
+        common["margin_left"] = 12 + _wide_extra(chart_labels(table), STYLE.label_font_size)
         height = max(160, 60 + 34 * many * series_count)
         chart = pygal.HorizontalBar(height=height, **common)
     elif table.chart == "line":
         chart = pygal.Line(height=320, x_label_rotation=30 if many > 6 else 0, **common)
     else:  # "column": months along the bottom
         chart = pygal.Bar(height=320, x_label_rotation=30 if many > 6 else 0, **common)
-    chart.x_labels = [str(row[0]) for row in table.rows]
+    # pygal stacks horizontal bars from the bottom up: reversed, they read top-down in the
+    # same order as the table beside them.
+    rows = table.rows[::-1] if table.chart == "bar" else table.rows
+    chart.x_labels = [str(row[0]) for row in rows]
     for index, column in enumerate(table.columns[1:], start=1):
-        chart.add(str(column), [_number(row[index]) for row in table.rows])
+        chart.add(str(column), [_number(row[index]) for row in rows])
     svg = chart.render(is_unicode=True)
     # Tooltips need pygal's JavaScript, which an <img> never runs: drop the dead weight.
     return _COMMENT.sub("", _SCRIPT.sub("", svg))
@@ -87,6 +94,18 @@ def chart_alt(table: Table) -> str:
     top = sorted(numbered, key=lambda item: item[1], reverse=True)[:3]
     details = ", ".join(f"{label} {_format(value)}" for label, value in top)
     return f"{table.title}: {details}" if details else str(table.title)
+
+
+def chart_labels(table: Table) -> list[str]:
+    return [str(row[0]) for row in table.rows]
+
+
+def _wide_extra(labels: list[str], font_size: int) -> int:
+    wide = max(
+        (sum(unicodedata.east_asian_width(ch) in "WF" for ch in label[:30]) for label in labels),
+        default=0,
+    )
+    return int(wide * font_size * 0.45)
 
 
 def _number(value):
