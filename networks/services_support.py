@@ -1,10 +1,17 @@
 """Every write to hearings, support requests and the know-how library."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Case, CharField, F, Value, When
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from center.core.services import outbox_enqueue
 from center.lib.japanese import normalize
 from consultations.models import Channel, ContactPreference, RequesterType, Topic
 from consultations.services import cases as consultation_services
@@ -20,6 +27,8 @@ from .models import (
     SupportRequest,
     WardCenter,
 )
+
+logger = logging.getLogger(__name__)
 
 # The consultation topic each kind of help is counted under in the center's statistics.
 KIND_TOPIC = {
@@ -216,3 +225,77 @@ def knowhow_document_add(*, article: KnowHowArticle, upload: UploadedFile) -> Kn
     document.full_clean()
     document.save()
     return document
+
+
+# Status mails --------------------------------------------------------------------------
+
+
+def _public_status_expression():
+    """The case's status folded into the four the ward sees, computed in the database."""
+    from .selectors_support import PUBLIC_STATUS
+
+    return Case(
+        *[
+            When(consultation__status=status, then=Value(code))
+            for status, (code, _label) in PUBLIC_STATUS.items()
+        ],
+        default=Value("received"),
+        output_field=CharField(),
+    )
+
+
+def support_status_notifications_send() -> int:
+    """Mail whoever filed each support request whose status, as the ward sees it, changed
+    since the last mail (received → in progress → done, or withdrawn). Returns how many.
+
+    Exactly once per change: each row is claimed by a conditional UPDATE from the status it
+    was last told to the new one, committed with its outbox message, so two runs at once
+    never mail twice. Requests filed by nobody still active are marked, not mailed.
+    """
+    changed = (
+        SupportRequest.objects.annotate(public=_public_status_expression())
+        .exclude(public=F("notified_status"))
+        .values_list("pk", "notified_status", "public")
+    )
+    sent = 0
+    for request_id, told, public in list(changed):
+        try:
+            with transaction.atomic():
+                claimed = SupportRequest.objects.filter(pk=request_id, notified_status=told).update(
+                    notified_status=public
+                )
+                if claimed != 1:
+                    continue
+                support_request = SupportRequest.objects.select_related("filed_by").get(
+                    pk=request_id
+                )
+                if _mail_status(support_request, public):
+                    sent += 1
+        except Exception:
+            logger.exception("Support request %s: status mail not queued", request_id)
+    return sent
+
+
+def _mail_status(support_request: SupportRequest, public: str) -> bool:
+    from .selectors_support import PUBLIC_STATUS
+
+    user = support_request.filed_by
+    if user is None or not user.is_active or not user.email:
+        return False
+    codes = dict(PUBLIC_STATUS.values())
+    language = user.language if user.language in dict(settings.LANGUAGES) else "ja"
+    with translation.override(language):
+        context = {
+            "summary": support_request.summary,
+            "status": str(codes.get(public, public)),
+            "request_url": settings.SITE_URL
+            + reverse("networks:support_request_detail", args=[support_request.pk]),
+        }
+    outbox_enqueue(
+        "center.core.tasks.send_email",
+        template="network-support-status",
+        to=[user.email],
+        context=context,
+        language=language,
+    )
+    return True

@@ -1,3 +1,3 @@
 """Celery finds tasks in `tasks.py`: one module per area, imported here."""
 
-from . import tasks_meetings  # noqa: F401
+from . import tasks_meetings, tasks_support  # noqa: F401

@@ -376,6 +376,10 @@ CELERY_BEAT_SCHEDULE = {
         # daily, the day before; claimed per booking so a second beat sends nothing
         "schedule": crontab(hour=10, minute=0),
     },
+    "network-support-status-mails": {
+        "task": "networks.tasks_support.send_status_notifications",
+        "schedule": crontab(minute="*/15"),  # the ward hears of a change within 15 minutes
+    },
     "network-meeting-reminders": {
         "task": "networks.tasks_meetings.send_reminders",
         "schedule": crontab(minute=10),  # hourly: ward staff reminded two days before

@@ -202,6 +202,11 @@ class SupportRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="support_request",
     )
+    # The status (as the ward sees it, folded into four) last mailed to whoever filed the
+    # request: the hourly job mails when the case's status folds into another one.
+    notified_status = models.CharField(
+        _("status last told to the ward"), max_length=16, default="received", editable=False
+    )
     created_at = models.DateTimeField(_("filed"), default=timezone.now)
 
     objects = SupportRequestQuerySet.as_manager()
