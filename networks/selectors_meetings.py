@@ -94,6 +94,17 @@ def action_item_get_for_user(*, user, pk) -> ActionItem:
     return item
 
 
+def action_item_editable_by(*, user, item: ActionItem) -> bool:
+    """Center staff update any item; a ward's staff the items their own ward owns (not the
+    center's, nor another ward's "all wards" item)."""
+    from .access import is_center_staff, user_ward_center
+
+    if is_center_staff(user):
+        return True
+    ward_center = user_ward_center(user)
+    return ward_center is not None and item.owner_id == ward_center.pk
+
+
 def material_get(*, pk) -> MeetingMaterial:
     # Materials are shared with all ward centers: any network user may open any of them.
     material = MeetingMaterial.objects.select_related("meeting").filter(pk=pk).first()

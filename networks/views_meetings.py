@@ -31,6 +31,7 @@ from .access import (
     user_ward_center,
 )
 from .forms_meetings import InvitationForm, RsvpForm, SetPasswordForm
+from .models import ActionItem
 
 MEETINGS_PER_PAGE = 20
 
@@ -136,11 +137,26 @@ def action_item_list(request):
 
 
 @network_user_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_item_detail(request, pk: int):
     item = selectors.action_item_get_for_user(user=request.user, pk=pk)
+    editable = selectors.action_item_editable_by(user=request.user, item=item)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        try:
+            services.action_item_set_status(item=item, status=request.POST.get("status", ""))
+        except ValidationError:
+            messages.error(request, _("Choose one of the statuses."))
+        else:
+            messages.success(request, _("The status was saved."))
+        return redirect("networks:action_item_detail", pk=item.pk)
     return private_page(
-        render(request, "networks/meetings/action_item_detail.html", {"item": item})
+        render(
+            request,
+            "networks/meetings/action_item_detail.html",
+            {"item": item, "editable": editable, "statuses": ActionItem.Status.choices},
+        )
     )
 
 
