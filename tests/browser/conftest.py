@@ -43,6 +43,17 @@ def screenshot_path(name: str) -> Path:
     return SCREENSHOT_DIR / f"{safe}.png"
 
 
+def sign_in(page, base: str, email: str, next_path: str) -> None:
+    """Sign in through the real login form (an account without TOTP) and land on next_path."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{base}{next_path}")
+
+
 # Marks -------------------------------------------------------------------------------
 
 

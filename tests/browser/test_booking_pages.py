@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 
 from organizations.models import Closure
 from organizations.services_booking import booking_cancel_token, booking_create
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import screenshot_path, sign_in
 from tests.browser.test_accessibility import _check_structure, axe_violations
-from tests.conftest import PASSWORD
 from tests.organizations.spaces.test_services import make_group, make_space, make_user
 
 
@@ -39,14 +38,6 @@ def booked():
     )
     yield {"member": member, "lab": lab, "booking": booking, "today": today}
     cache.clear()
-
-
-def _sign_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}{next_path}")
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -75,7 +66,7 @@ def test_space_pages_are_accessible(page, live_server, booked, language):
         if language == "ja" and "month=" + month in path:
             page.screenshot(path=screenshot_path("spaces-month"), full_page=True)
 
-    _sign_in(page, base, booked["member"].email, f"{prefix}/spaces/lab-meeting/book/")
+    sign_in(page, base, booked["member"].email, f"{prefix}/spaces/lab-meeting/book/")
     problems += _check_structure(page, language) + axe_violations(page)
     page.locator("input[name=date]").fill("2026-02-30")
     page.locator("input[name=purpose]").fill("")

@@ -7,9 +7,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from center.core.models import SdgGoal
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import screenshot_path, sign_in
 from tests.browser.test_accessibility import _check_structure, axe_violations
-from tests.conftest import PASSWORD
 from tests.organizations.groups.helpers import (
     SECRET_ADDRESS,
     SECRET_EMAIL,
@@ -46,14 +45,6 @@ def groups(settings, tmp_path):
     cache.clear()
 
 
-def _sign_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}{next_path}")
-
-
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_group_pages_are_accessible(page, live_server, groups, language):
     prefix = "" if language == "ja" else "/en"
@@ -76,7 +67,7 @@ def test_group_pages_are_accessible(page, live_server, groups, language):
             name = "groups-directory" if path == "/groups/" else "groups-detail"
             page.screenshot(path=screenshot_path(name), full_page=True)
 
-    _sign_in(page, live_server.url, groups["admin"].email, f"{prefix}/groups/apply/")
+    sign_in(page, live_server.url, groups["admin"].email, f"{prefix}/groups/apply/")
     problems += _check_structure(page, language) + axe_violations(page)
     page.locator("input[name=postal_code]").fill("２３１－００２")
     page.locator("#group-form button[type=submit]").click()

@@ -8,9 +8,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from organizations.models import IntroductionRequest
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import screenshot_path, sign_in
 from tests.browser.test_accessibility import _check_structure, axe_violations
-from tests.conftest import PASSWORD
 from tests.organizations.hub.helpers import (
     GROUP_EMAIL,
     PARTNER_EMAIL,
@@ -35,14 +34,6 @@ def board():
     cache.clear()
 
 
-def _sign_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}{next_path}")
-
-
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_hub_pages_are_accessible(page, live_server, board, language):
     prefix = "" if language == "ja" else "/en"
@@ -64,7 +55,7 @@ def test_hub_pages_are_accessible(page, live_server, board, language):
         page.screenshot(path=screenshot_path("hub-board"), full_page=True)
 
     introduce = f"{prefix}/hub/posts/{board['offer'].pk}/introduce/"
-    _sign_in(page, live_server.url, board["member"].email, introduce)
+    sign_in(page, live_server.url, board["member"].email, introduce)
     problems += _check_structure(page, language) + axe_violations(page)
     page.locator("form button[type=submit]").last.click()  # empty message
     expect(page.locator(".error-summary")).to_be_visible()
@@ -80,7 +71,7 @@ def test_hub_pages_are_accessible(page, live_server, board, language):
 
 def test_a_member_asks_for_an_introduction(page, live_server, board, coordinator):
     mail.outbox.clear()
-    _sign_in(page, live_server.url, board["member"].email, "/hub/")
+    sign_in(page, live_server.url, board["member"].email, "/hub/")
     page.get_by_role("link", name=board["offer"].title).click()
     page.locator(f"a[href='/hub/posts/{board['offer'].pk}/introduce/']").click()
     page.locator("textarea[name=message]").fill("秋の調査で協力をお願いしたいです。")
