@@ -13,14 +13,12 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from center.lib.spreadsheet import BOM, neutralise
+from center.lib.spreadsheet import Echo as _Echo
+
 from .models import Consultation
 
 EXPORT_PERSONAL_DATA_PERMISSION = "consultations.export_personal_data"
-
-# Excel opens a UTF-8 CSV as Shift_JIS unless the file starts with a byte order mark.
-BOM = "\ufeff"
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -80,21 +78,6 @@ def user_may_export_personal_data(user) -> bool:
 
 def columns_for(*, personal_data: bool) -> tuple[Column, ...]:
     return tuple(column for column in COLUMNS if personal_data or not column.personal)
-
-
-def neutralise(value: Any) -> str:
-    """A cell as text that a spreadsheet shows, never evaluates."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def consultations_csv_rows(

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.spreadsheet import BOM, neutralise
+from center.lib.spreadsheet import Echo as _Echo
 
-from .export import BOM, _Echo, neutralise
 from .models import ApplicationStatus, ExhibitorApplication, InternshipApplication
 from .services_applications import exhibitor_application_decide, internship_application_review
 

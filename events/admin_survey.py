@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.spreadsheet import BOM, neutralise
+from center.lib.spreadsheet import Echo as _Echo
 
-from .export import BOM, _datetime, _Echo, neutralise
+from .export import _datetime
 from .models import Answer, Question, SurveyResponse
 
 

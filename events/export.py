@@ -12,29 +12,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from center.lib.spreadsheet import BOM, neutralise
+from center.lib.spreadsheet import Echo as _Echo
+
 from .models import Answer, Attendance, Question, Registration
-
-# Excel opens a UTF-8 CSV as Shift_JIS unless the file starts with a byte order mark.
-BOM = "\ufeff"
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """A cell as text that a spreadsheet shows, never evaluates."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _datetime(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _fixed_columns():

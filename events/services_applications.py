@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record, outbox_enqueue
+from center.lib.i18n import mail_language
 
 from .models import ApplicationStatus, Event, ExhibitorApplication, InternshipApplication
 from .services import PRIVACY_NOTICE_VERSION
@@ -83,12 +84,6 @@ def application_refusal(*, event: Event, now: datetime.datetime | None = None) -
 # Helpers ----------------------------------------------------------------------------------
 
 
-def _mail_language(language: str) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (language or "").split("-")[0].lower()
-    return language if language in codes else settings.LANGUAGE_CODE
-
-
 def _event_context(event: Event, language: str) -> dict:
     """The event as JSON values for a mail, with its page in the recipient's language."""
     from center.core.templatetags.center import jdate
@@ -144,7 +139,7 @@ def exhibitor_application_create(
     if event.program.slug not in EXHIBITOR_PROGRAMS:
         raise ValidationError(_("This event takes no booth exhibitors."), code="wrong_program")
     _refuse_unless_open(event, now)
-    language = _mail_language(language)
+    language = mail_language(language)
     application = ExhibitorApplication(
         event=event,
         group_name=group_name,
@@ -259,7 +254,7 @@ def internship_application_create(
     if event.program.slug not in INTERNSHIP_PROGRAMS:
         raise ValidationError(_("This event takes no internship applications."))
     _refuse_unless_open(event, now)
-    language = _mail_language(language)
+    language = mail_language(language)
     application = InternshipApplication(
         event=event,
         family_name=family_name,

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from center.core.services import outbox_enqueue
+from center.lib.i18n import user_mail_language
 from center.lib.japanese import normalize
 from consultations.models import Channel, ContactPreference, RequesterType, Topic
 from consultations.services import cases as consultation_services
@@ -283,7 +284,7 @@ def _mail_status(support_request: SupportRequest, public: str) -> bool:
     if user is None or not user.is_active or not user.email:
         return False
     codes = dict(PUBLIC_STATUS.values())
-    language = user.language if user.language in dict(settings.LANGUAGES) else "ja"
+    language = user_mail_language(user)
     with translation.override(language):
         context = {
             "summary": support_request.summary,

@@ -1,13 +1,9 @@
 """Admin for spaces, bookings (approve/decline, CSV with BOM) and closure days."""
 
-import csv
-import io
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from center.core.cache import public_cache_invalidate
 from center.core.templatetags.center import jdate
+from center.lib.spreadsheet import csv_response
 
 from .models import Booking, Closure, Space
 from .services_booking import (
@@ -24,14 +21,6 @@ from .services_booking import (
     closure_emergency,
     closure_save,
 )
-
-BOM = "\ufeff"
-
-
-def _neutralise(value) -> str:
-    # Excel runs cells starting with these as formulas (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class DeclineForm(forms.Form):
@@ -141,18 +130,20 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Export the selected bookings as CSV"))
     def export_csv(self, request, queryset):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(
-            [_("date"), _("time block"), _("space"), _("group"), _("status"), _("public title")]
-        )
-        for b in queryset.select_related("space", "group"):
-            row = [b.date, b.block, b.space.name, b.group.name, b.get_status_display()]
-            writer.writerow([_neutralise(v) for v in [*row, b.public_title]])
-        response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        name = f"bookings-{timezone.localtime():%Y%m%d-%H%M}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        header = [
+            _("date"),
+            _("time block"),
+            _("space"),
+            _("group"),
+            _("status"),
+            _("public title"),
+        ]
+        rows = [
+            [b.date, b.block_label, b.space.display_name, b.group.name, b.get_status_display()]
+            + [b.public_title]
+            for b in queryset.select_related("space", "group")
+        ]
+        return csv_response([header, *rows], f"bookings-{timezone.localtime():%Y%m%d-%H%M}.csv")
 
 
 @admin.register(Closure)

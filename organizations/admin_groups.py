@@ -6,14 +6,13 @@ also an action on the list. Statuses change only through these services.
 """
 
 import contextlib
-import csv
 import datetime
+import itertools
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,23 +20,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from center.lib.spreadsheet import csv_response
+
 from .forms_groups import ReviewNoteForm
 from .models import ActivityField, Group, GroupDocument, GroupInvitation, GroupMembership
 from .services_groups import group_approve, group_reject, group_request_info
-
-BOM = "\ufeff"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(value) -> str:
-    """A cell as text that a spreadsheet shows, never evaluates (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 class ValidityFilter(admin.SimpleListFilter):
@@ -315,16 +302,12 @@ class GroupAdmin(admin.ModelAdmin):
         ]
         queryset = queryset.select_related("ward").prefetch_related("fields", "sdgs")
 
-        def lines():
-            writer = csv.writer(_Echo(), lineterminator="\r\n")
-            yield BOM + writer.writerow([_neutralise(label) for label, _value in columns])
-            for group in queryset.order_by("name_kana", "pk").iterator(chunk_size=500):
-                yield writer.writerow([_neutralise(value(group)) for _label, value in columns])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        filename = f"groups-{datetime.date.today():%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        header = [str(label) for label, _value in columns]
+        groups = queryset.order_by("name_kana", "pk").iterator(chunk_size=500)
+        rows = ([value(group) for _label, value in columns] for group in groups)
+        return csv_response(
+            itertools.chain([header], rows), f"groups-{datetime.date.today():%Y%m%d}.csv"
+        )
 
 
 @admin.register(GroupDocument)

@@ -4,17 +4,15 @@ introduction requests (take, introduce, decline; CSV export). Actions call servi
 Imported by organizations/admin.py.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record
+from center.lib.spreadsheet import csv_response
 
 from .models import HubPost, IntroductionRequest, Partner, PartnerMembership
 from .services_hub import (
@@ -25,24 +23,9 @@ from .services_hub import (
     hub_post_unhide,
 )
 
-# Excel opens a UTF-8 CSV as Shift_JIS unless the file starts with a byte order mark.
-BOM = "\ufeff"
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
 
 def _datetime(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 class PartnerMembershipInline(admin.TabularInline):
@@ -260,14 +243,12 @@ class IntroductionRequestAdmin(_EachMixin, admin.ModelAdmin):
         language = translation.get_language() or "ja"
 
         def lines():
-            writer = csv.writer(_Echo(), lineterminator="\r\n")
+            # Streamed after the view returns: the labels and choices are read in the
+            # language of the request that asked for the file.
             with translation.override(language):
-                yield BOM + writer.writerow([_neutralise(label) for label, _value in columns])
+                yield [str(label) for label, _value in columns]
                 for row in rows:
-                    yield writer.writerow([_neutralise(value(row)) for _label, value in columns])
+                    yield [str(value(row)) for _label, value in columns]
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         filename = f"hub-introductions-{timezone.localtime():%Y%m%d-%H%M}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return csv_response(lines(), filename)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from center.core.cache import public_cache_invalidate
 from center.core.services import outbox_enqueue
+from center.lib.i18n import user_mail_language
 
 from .models import Booking, Closure, Group, GroupMembership, Space
 
@@ -54,12 +55,6 @@ def booking_get_by_cancel_token(token: str) -> Booking:
     return booking
 
 
-def _language(user) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (getattr(user, "language", "") or "").split("-")[0]
-    return language if language in codes else settings.LANGUAGE_CODE
-
-
 def booking_cancel_url(booking: Booking, language: str | None = None) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
         path = reverse("organizations:booking_cancel", args=[booking_cancel_token(booking)])
@@ -73,7 +68,7 @@ def _mail_booker(booking: Booking, kind: str, **extra) -> None:
     user = booking.booked_by
     if not user.email:
         return
-    language = _language(user)
+    language = user_mail_language(user)
     with translation.override(language):
         context = {
             "kind": kind,

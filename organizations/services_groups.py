@@ -32,6 +32,7 @@ from center.core.cache import public_cache_invalidate
 from center.core.fiscal import fiscal_year_bounds, fiscal_year_of
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record, outbox_enqueue
+from center.lib.i18n import user_mail_language
 from center.lib.japanese import normalize
 
 from .models import Group, GroupDocument, GroupInvitation, GroupMembership
@@ -93,12 +94,6 @@ def _invalidate_public_pages() -> None:
     transaction.on_commit(public_cache_invalidate, robust=True)
 
 
-def _language(user) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (getattr(user, "language", "") or "").split("-")[0]
-    return language if language in codes else settings.LANGUAGE_CODE
-
-
 def _site_url(name: str, *args, language: str | None = None) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
         return settings.SITE_URL + reverse(name, args=args)
@@ -117,7 +112,7 @@ def _mail_admins(group: Group, template: str, extra: dict | None = None) -> None
     """One mail per group admin, in their language; the contact address too if different."""
     recipients = {}
     for user in _admins(group):
-        recipients.setdefault(user.email.lower(), (user.email, _language(user)))
+        recipients.setdefault(user.email.lower(), (user.email, user_mail_language(user)))
     if group.contact_email and group.contact_email.lower() not in recipients:
         recipients[group.contact_email.lower()] = (group.contact_email, settings.LANGUAGE_CODE)
     for email, language in recipients.values():
@@ -243,9 +238,11 @@ def group_apply(
         to=[user.email],
         context={
             "group_name": group.name,
-            "group_url": _site_url("organizations:mine_detail", group.pk, language=_language(user)),
+            "group_url": _site_url(
+                "organizations:mine_detail", group.pk, language=user_mail_language(user)
+            ),
         },
-        language=_language(user),
+        language=user_mail_language(user),
     )
     return group
 
@@ -448,7 +445,7 @@ def invitation_create(*, group: Group, actor, email: str) -> GroupInvitation:
     )
     invitation.full_clean()
     invitation.save()
-    language = _language(actor)
+    language = user_mail_language(actor)
     outbox_enqueue(
         SEND_EMAIL_TASK,
         template="group-invitation",

@@ -20,6 +20,7 @@ from center.accounts.roles import COORDINATOR
 from center.core.cache import public_cache_invalidate
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record, outbox_enqueue
+from center.lib.i18n import user_mail_language
 
 from .models import Group, HubPost, IntroductionRequest, Partner
 from .selectors_hub import current_groups_for_user, partners_for_user
@@ -43,12 +44,6 @@ SEND_EMAIL_TASK = "center.core.tasks.send_email"
 def _invalidate_public_pages() -> None:
     # robust: the change is committed whatever happens to the cache.
     transaction.on_commit(public_cache_invalidate, robust=True)
-
-
-def _language(user) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (getattr(user, "language", "") or "").split("-")[0]
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def _site_url(name: str, *args) -> str:
@@ -242,7 +237,7 @@ def hub_intro_request_create(
         template="hub-intro-receipt",
         to=[user.email],
         context={"post_title": post.title, "mine_url": _site_url("organizations:hub_mine")},
-        language=_language(user),
+        language=user_mail_language(user),
     )
     return intro
 
@@ -319,7 +314,7 @@ def hub_intro_decide(
         template="hub-intro-outcome",
         to=[locked.requester.email],
         context={**context, "side": "requester", "other_side": post.owner_name},
-        language=_language(locked.requester),
+        language=user_mail_language(locked.requester),
     )
     owner_to = _owner_emails(post)
     # Both sides hear the outcome: a decline may be the posting side's own answer.
@@ -329,7 +324,7 @@ def hub_intro_decide(
             template="hub-intro-outcome",
             to=owner_to,
             context={**context, "side": "owner", "other_side": locked.requester_side_name},
-            language=_language(post.author) if post.author_id else settings.LANGUAGE_CODE,
+            language=user_mail_language(post.author) if post.author_id else settings.LANGUAGE_CODE,
         )
     intro.status, intro.decided_at = locked.status, locked.decided_at
     intro.coordinator, intro.outcome_note = locked.coordinator, locked.outcome_note

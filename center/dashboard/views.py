@@ -4,12 +4,9 @@ All three read the same filters and the same collected numbers, so the PDF and t
 always say what the page says. Never cached: numbers are per user's scope.
 """
 
-import csv
-import io
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,13 +15,12 @@ from django.views.decorators.http import require_GET
 
 from center.core.fiscal import fiscal_year_label
 from center.lib.pdf import pdf_response, render_pdf
+from center.lib.spreadsheet import csv_response
 
 from .access import dashboard_scope
 from .charts import chart_alt, chart_data_uri
 from .collect import collect
 from .forms import DashboardFilterForm
-
-BOM = "\ufeff"
 
 
 def _dashboard_view(view):
@@ -85,37 +81,20 @@ def report_pdf(request, form):
 @_dashboard_view
 def report_csv(request, form):
     context = _report_context(form)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Annual report %(year)s") % {"year": context["year_label"]}])
-    writer.writerow([_("Period"), context["period"].start, context["period"].end])
+    rows = [
+        [_("Annual report %(year)s") % {"year": context["year_label"]}],
+        [_("Period"), context["period"].start, context["period"].end],
+    ]
     if context["ward"] is not None:
-        writer.writerow([_("Ward"), context["ward"].display_name])
+        rows.append([_("Ward"), context["ward"].display_name])
     for section in context["sections"]:
-        writer.writerow([])
-        writer.writerow([section.label])
-        for figure in section.figures:
-            writer.writerow(
-                [figure.label, "" if figure.value is None else figure.value, figure.unit]
-            )
+        rows += [[], [section.label]]
+        rows += [[figure.label, figure.value, figure.unit] for figure in section.figures]
         for table in section.tables:
-            writer.writerow([])
-            writer.writerow([table.title])
-            writer.writerow([str(column) for column in table.columns])
-            for row in table.rows:
-                writer.writerow([_neutralise(value) for value in row])
-    response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+            rows += [[], [table.title], table.columns, *table.rows]
     filename = f"annual-report-{context['year']}"
     if context["quarter"]:
         filename += f"-q{context['quarter']}"
     if context["ward"] is not None:
         filename += f"-{context['ward'].code}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def _neutralise(value):
-    # Excel runs cells starting with these as formulas (CSV injection); numbers pass.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return csv_response(rows, f"{filename}.csv")

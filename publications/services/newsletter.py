@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from center.core.cache import public_cache_invalidate
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record, outbox_enqueue
+from center.lib.i18n import mail_language
 
 from ..models import NewsletterDelivery, NewsletterIssue, NewsletterTopic, Subscriber
 
@@ -124,12 +125,6 @@ def _normalised_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _language_or_default(language: str) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (language or "").split("-")[0].lower()
-    return language if language in codes else settings.LANGUAGE_CODE
-
-
 @transaction.atomic
 def subscriber_subscribe(
     *,
@@ -152,7 +147,7 @@ def subscriber_subscribe(
         subscriber = Subscriber(email=email)
     if subscriber.status != Subscriber.Status.ACTIVE:
         subscriber.status = Subscriber.Status.PENDING
-        subscriber.language = _language_or_default(language)
+        subscriber.language = mail_language(language)
         subscriber.privacy_notice_version = PRIVACY_NOTICE_VERSION
         subscriber.full_clean()
         subscriber.save()
@@ -208,7 +203,7 @@ def subscriber_unsubscribe(*, subscriber: Subscriber, method: str) -> bool:
 def subscriber_update_preferences(
     *, subscriber: Subscriber, topics: list[NewsletterTopic], wards: list, language: str
 ) -> Subscriber:
-    subscriber.language = _language_or_default(language)
+    subscriber.language = mail_language(language)
     subscriber.full_clean()
     subscriber.save(update_fields=["language"])
     subscriber.topics.set(topics)
@@ -294,7 +289,7 @@ def _build_message(
 def newsletter_issue_send_test(*, issue: NewsletterIssue, to: str, actor, language: str) -> None:
     """Mail the issue, marked as a test, to one address now. The links in it work for no
     subscriber. SMTP errors reach the caller, who shows them to the staff member."""
-    rendered = render_issue(issue, _language_or_default(language), test=True)
+    rendered = render_issue(issue, mail_language(language), test=True)
     message = _build_message(
         rendered,
         to=to,
@@ -575,7 +570,7 @@ class _Sender:
         return "sent"
 
     def _send_mail(self, delivery: NewsletterDelivery, subscriber: Subscriber) -> None:
-        language = _language_or_default(subscriber.language)
+        language = mail_language(subscriber.language)
         if language not in self.rendered:
             self.rendered[language] = render_issue(self.issue, language)
         token = subscriber_manage_token(subscriber)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from center.core.cache import public_cache_invalidate
 from center.core.models import AuditEvent
 from center.core.services import audit_event_record, outbox_enqueue
+from center.lib.i18n import mail_language
 
 from ..models import TalentContactRequest, TalentProfile
 
@@ -152,12 +153,6 @@ def talent_profile_changed() -> None:
     _invalidate_public_pages()
 
 
-def _mail_language(language: str) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (language or "").split("-")[0].lower()
-    return language if language in codes else settings.LANGUAGE_CODE
-
-
 @transaction.atomic
 def talent_contact_request_create(
     *,
@@ -202,7 +197,7 @@ def talent_contact_request_create(
             "email": contact.email,
             "organization": contact.organization,
             "message": contact.message,
-            "language": _mail_language(language),
+            "language": mail_language(language),
             "admin_url": settings.SITE_URL + admin_path,
         },
         language=settings.LANGUAGE_CODE,
@@ -214,7 +209,7 @@ def talent_contact_request_create(
         template=RECEIPT_TEMPLATE,
         to=[contact.email],
         context={"coordinator_name": profile.name},
-        language=_mail_language(language),
+        language=mail_language(language),
     )
     return contact
 

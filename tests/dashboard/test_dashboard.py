@@ -112,7 +112,7 @@ def test_a_table_without_numbers_draws_no_chart():
 def test_csv_has_a_bom_every_table_and_no_formula(client, fake, center_staff):
     client.force_login(center_staff)
     response = client.get("/dashboard/report.csv?quarter=1")
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff")
     assert (
         "attachment" in response["Content-Disposition"]
@@ -141,7 +141,7 @@ def test_english_report_says_so(client, fake, center_staff):
     client.force_login(center_staff)
     with translation.override("en"):
         response = client.get("/en/dashboard/report.csv")
-    assert "Annual report FY" in response.content.decode("utf-8")
+    assert "Annual report FY" in response.getvalue().decode("utf-8")
 
 
 def test_my_page_links_to_the_dashboard_only_for_those_who_may_open_it(

@@ -56,7 +56,7 @@ def test_ward_staff_see_their_own_count(client, tsurumi_staff, year_2025):
 
 def test_csv_and_pdf_carry_the_same_numbers(client, center_staff, year_2025, tmp_path):
     client.force_login(center_staff)
-    body = client.get("/dashboard/report.csv?year=2025").content.decode("utf-8")
+    body = client.get("/dashboard/report.csv?year=2025").getvalue().decode("utf-8")
     assert "相談受付件数,7," in body
     assert "鶴見区,5" in body and "中区,2" in body
     require_japanese_font()

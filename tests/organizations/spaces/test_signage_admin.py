@@ -55,7 +55,7 @@ def test_staff_export_bookings_as_csv_with_bom(client, center_staff, lab, group,
         {"action": "export_csv", "_selected_action": [booking.pk]},
     )
     assert response.status_code == 200
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff")
     assert "みどり川の会" in body and "'=HYPERLINK(1)" in body
     assert "member@example.org" not in body
