@@ -43,12 +43,10 @@ def month_weeks(year: int, month: int) -> list[list[datetime.date | None]]:
     ]
 
 
-def upcoming_closures(*, space: Space, dates: list[datetime.date]) -> list[Closure]:
-    return list(
-        Closure.objects.filter(Q(space__isnull=True) | Q(space=space), date__in=dates).order_by(
-            "date"
-        )
-    )
+def _closure_reasons(*, space: Space, dates: list[datetime.date]) -> dict:
+    """{date: reason} of the days the space (or the whole center) is closed."""
+    closures = Closure.objects.filter(Q(space__isnull=True) | Q(space=space), date__in=dates)
+    return dict(closures.order_by("date").values_list("date", "reason"))
 
 
 def bookings_for_member(*, user, today: datetime.date | None = None):
@@ -103,13 +101,11 @@ def signage_booking_items(today: datetime.date) -> list[SignageItem]:
     return sorted(items, key=lambda item: item.starts_at)
 
 
-def availability(*, space: Space, dates: list[datetime.date]) -> dict:
-    """{(date, block_key): "free" | "booked" | "closed"} in two queries whatever the range."""
-    closed = set(
-        Closure.objects.filter(Q(space__isnull=True) | Q(space=space), date__in=dates).values_list(
-            "date", flat=True
-        )
-    )
+def availability(*, space: Space, dates: list[datetime.date], closed=None) -> dict:
+    """{(date, block_key): "free" | "booked" | "closed"} in two queries whatever the range
+    (one when the closed days are given)."""
+    if closed is None:
+        closed = set(_closure_reasons(space=space, dates=dates))
     booked = set(
         Booking.objects.filter(space=space, date__in=dates, status__in=Booking.ACTIVE).values_list(
             "date", "block"
@@ -126,11 +122,9 @@ def availability(*, space: Space, dates: list[datetime.date]) -> dict:
 def availability_days(*, space: Space, dates: list[datetime.date], today: datetime.date) -> list:
     """One row per date for the calendars: each block's state for a visitor — "free" (can be
     requested), "booked", "closed" or "unavailable" (past, today, or beyond the window) —
-    plus the closure's reason. Three queries whatever the range."""
-    grid = availability(space=space, dates=dates)
-    reasons = {
-        closure.date: closure.reason for closure in upcoming_closures(space=space, dates=dates)
-    }
+    plus the closure's reason. Two queries whatever the range."""
+    reasons = _closure_reasons(space=space, dates=dates)
+    grid = availability(space=space, dates=dates, closed=set(reasons))
     last_bookable = today + datetime.timedelta(days=space.booking_window_days)
     rows = []
     for day in dates:

@@ -105,7 +105,14 @@ def closure_on(*, space: Space, date: datetime.date) -> Closure | None:
     return Closure.objects.filter(Q(space__isnull=True) | Q(space=space), date=date).first()
 
 
-def slot_taken_message() -> str:
+def slot_taken_message(*, space: Space, date: datetime.date, block: str, group: Group) -> str:
+    """Why the slot is not free: a second click on "Book" finds the group's own booking,
+    which must not read as someone else's."""
+    ours = Booking.objects.filter(
+        space=space, date=date, block=block, group=group, status__in=Booking.ACTIVE
+    ).exists()
+    if ours:
+        return _("Your group has already booked this time block: see My bookings.")
     return _("This time block has just been booked by someone else. Please choose another.")
 
 
@@ -147,7 +154,7 @@ def booking_refusal(
     if Booking.objects.filter(
         space=space, date=date, block=block, status__in=Booking.ACTIVE
     ).exists():
-        return slot_taken_message()
+        return slot_taken_message(space=space, date=date, block=block, group=group)
     return ""
 
 
@@ -191,7 +198,9 @@ def booking_create(
         with transaction.atomic():
             booking.save()
     except IntegrityError:
-        raise ValidationError(slot_taken_message()) from None
+        raise ValidationError(
+            slot_taken_message(space=space, date=date, block=block, group=group)
+        ) from None
     _mail_booker(booking, "received" if space.requires_approval else "confirmed")
     _invalidate_public_pages()
     return booking

@@ -85,10 +85,6 @@ def space_detail(request, slug: str):
     return render(request, "organizations/booking/space.html", context)
 
 
-def _add_service_error(form, error: ValidationError) -> None:
-    form.add_error(None, error.messages)
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -119,7 +115,7 @@ def booking_request(request, slug: str):
                     attendees=data["attendees"],
                 )
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                form.add_error(None, exc.messages)
             else:
                 if booking.status == booking.Status.PENDING:
                     messages.success(

@@ -29,13 +29,11 @@ def _dashboard_view(view):
     @login_required
     @require_GET
     def wrapper(request, *args, **kwargs):
-        scope = dashboard_scope(request.user)
-        form = DashboardFilterForm(request.GET or None, scope=scope)
-        if request.GET and not form.is_valid():
+        # Every filter is optional: a bare address is the current fiscal year, city-wide
+        # (or the ward of a ward user).
+        form = DashboardFilterForm(request.GET, scope=dashboard_scope(request.user))
+        if not form.is_valid():
             return render(request, "dashboard/index.html", {"form": form}, status=400)
-        if not request.GET:
-            form = DashboardFilterForm({}, scope=scope)
-            form.is_valid()
         return view(request, form, *args, **kwargs)
 
     return wrapper

@@ -423,3 +423,19 @@ def test_the_sitemap_lists_the_spaces_in_both_languages(client, lab):
     body = client.get("/sitemap.xml").content.decode()
     assert "/spaces/lab-meeting/" in body and "/en/spaces/lab-meeting/" in body
     assert "/spaces/my-bookings/" not in body
+
+
+def test_a_second_click_on_book_says_the_group_has_it_already(client, lab, group, member):
+    client.force_login(member)
+    data = {
+        "group": group.pk,
+        "date": days(3).isoformat(),
+        "block": "morning",
+        "purpose": "会議",
+        "attendees": "5",
+    }
+    assert client.post(f"/en/spaces/{lab.slug}/book/", data).status_code == 302
+    again = client.post(f"/en/spaces/{lab.slug}/book/", data).content.decode()
+    assert "Your group has already booked this time block" in again
+    assert "someone else" not in again
+    assert Booking.objects.count() == 1

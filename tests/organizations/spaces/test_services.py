@@ -160,9 +160,13 @@ def test_closed_day_is_refused(lab, group, member):
 
 def test_taken_slot_gets_a_friendly_error_and_cancel_frees_it(lab, group, member):
     first = book(lab, group, member)
-    assert "just been booked" in refusal(lambda: book(lab, group, member))
+    other = make_user("other@example.org")
+    other_group = make_group(other, name="そらの会")
+    assert "just been booked" in refusal(lambda: book(lab, other_group, other))
+    # The group's own second request (a double click) is told it has the slot already.
+    assert "already booked this time block" in refusal(lambda: book(lab, group, member))
     booking_cancel(booking=first)
-    assert book(lab, group, member).status == Booking.Status.CONFIRMED
+    assert book(lab, other_group, other).status == Booking.Status.CONFIRMED
 
 
 def test_emergency_closure_cancels_exactly_that_days_bookings(lab, group, member):
