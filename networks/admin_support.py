@@ -55,8 +55,10 @@ class HearingAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A new hearing gets one answer row per template question; the staff member
-        # fills them in on the next screen.
-        services.hearing_answers_fill(hearing=form.instance)
+        # fills them in on the next screen. An old hearing keeps the questions it was
+        # asked: editing it must not add this year's.
+        if not change:
+            services.hearing_answers_fill(hearing=form.instance)
 
     def response_add(self, request, obj, post_url_continue=None):
         # Straight back to the hearing, where the answers now wait to be filled in.

@@ -12,12 +12,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from center.accounts.models import User
 from center.accounts.roles import WARD_STAFF
 from center.core.services import outbox_enqueue
+from center.lib.i18n import user_mail_language
 from consultations.uploads import validate_attachment
 
 from .models import ActionItem, Meeting, MeetingMaterial, MeetingRsvp, WardCenter
@@ -209,7 +210,10 @@ def invitation_token(user: User) -> str:
 
 
 def invitation_url(user: User) -> str:
-    return settings.SITE_URL + reverse("networks:invitation_accept", args=[invitation_token(user)])
+    """The accept link, on the page in the invitee's own language."""
+    with translation.override(user_mail_language(user)):
+        path = reverse("networks:invitation_accept", args=[invitation_token(user)])
+    return settings.SITE_URL + path
 
 
 def invitation_user_from_token(token: str) -> User | None:

@@ -1,14 +1,16 @@
 """Every write to hearings, support requests and the know-how library."""
 
+import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from center.core.services import outbox_enqueue
@@ -125,6 +127,17 @@ def support_request_file(
     """
     if not contact_consent:
         contact_name = contact_email = contact_phone = ""
+    if filed_by is not None:
+        # A double click sends the form twice: the second request waits on the filer's
+        # row, then finds the first one and is refused (no second case, no second mail).
+        get_user_model().objects.select_for_update().filter(pk=filed_by.pk).first()
+        recent = timezone.now() - datetime.timedelta(minutes=10)
+        if SupportRequest.objects.filter(
+            ward_center=ward_center, filed_by=filed_by, summary=summary, created_at__gte=recent
+        ).exists():
+            raise ValidationError(
+                _("This request has just been filed; it is in the list of requests.")
+            )
     body_lines = [details.strip()]
     body_lines.append(
         _("Filed by %(ward_center)s (%(user)s) through the ward center network.")
@@ -300,3 +313,23 @@ def _mail_status(support_request: SupportRequest, public: str) -> bool:
         language=language,
     )
     return True
+
+
+def support_requests_scrub_anonymised() -> int:
+    """Blank the personal data a support request keeps beside its case once the case has
+    been anonymised (consultations' retention job cannot reach this app's rows). Daily
+    from beat, after the anonymisation; returns how many requests were blanked."""
+    with translation.override(settings.LANGUAGE_CODE):
+        anonymised = str(_("(anonymised)"))
+    return (
+        SupportRequest.objects.filter(consultation__anonymised_at__isnull=False)
+        .exclude(summary=anonymised)
+        .update(
+            summary=anonymised,
+            details="",
+            group_name="",
+            contact_name="",
+            contact_email="",
+            contact_phone="",
+        )
+    )

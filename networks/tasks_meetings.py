@@ -14,6 +14,7 @@ from django.utils import translation
 from center.accounts.models import User
 from center.accounts.roles import WARD_STAFF
 from center.lib.emails import send_templated_email
+from center.lib.i18n import user_mail_language
 
 from .models import Meeting, MeetingRsvp
 
@@ -39,13 +40,13 @@ def _send_meeting_mail(template: str, meeting_id: int, user_id: int) -> None:
     user = _ward_staff(user_id)
     if meeting is None or user is None:
         return
-    with translation.override(user.language):
+    with translation.override(user_mail_language(user)):
         meeting_url = settings.SITE_URL + reverse("networks:meeting_detail", args=[meeting.pk])
     rsvp = MeetingRsvp.objects.filter(meeting=meeting, ward_center__ward_id=user.ward_id).first()
     send_templated_email(
         template=template,
         to=[user.email],
-        language=user.language,
+        language=user_mail_language(user),
         context={
             "user": user,
             "meeting": meeting,
@@ -99,7 +100,7 @@ def send_invitation(user_id: int) -> None:
     send_templated_email(
         template="network-meeting-invitation",
         to=[user.email],
-        language=user.language,
+        language=user_mail_language(user),
         context={
             "user": user,
             "ward_center": getattr(user.ward, "center", None),

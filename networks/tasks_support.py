@@ -17,3 +17,15 @@ def send_status_notifications() -> int:
     if count:
         logger.info("Queued %s support request status mails", count)
     return count
+
+
+@shared_task(name="networks.tasks_support.scrub_anonymised")
+def scrub_anonymised() -> int:
+    """Daily (beat), after the consultations' anonymisation: the ward's copy of a case's
+    personal data goes with the case's."""
+    from .services_support import support_requests_scrub_anonymised
+
+    count = support_requests_scrub_anonymised()
+    if count:
+        logger.info("Blanked %s support requests of anonymised cases", count)
+    return count

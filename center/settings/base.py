@@ -376,6 +376,11 @@ CELERY_BEAT_SCHEDULE = {
         # daily, the day before; claimed per booking so a second beat sends nothing
         "schedule": crontab(hour=10, minute=0),
     },
+    "network-support-scrub-anonymised": {
+        "task": "networks.tasks_support.scrub_anonymised",
+        # after the consultations' anonymisation (02:30)
+        "schedule": crontab(hour=3, minute=0),
+    },
     "network-support-status-mails": {
         "task": "networks.tasks_support.send_status_notifications",
         "schedule": crontab(minute="*/15"),  # the ward hears of a change within 15 minutes

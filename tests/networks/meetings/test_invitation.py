@@ -135,3 +135,10 @@ def test_center_staff_can_send_a_pending_invitation_again(
     assert [m.to for m in mail.outbox] == [["new@example.com"], ["new@example.com"]]
     # An active account, or any other id, is not an invitation.
     assert client.post(f"/network/invitations/{center_staff.pk}/resend/").status_code == 404
+
+
+def test_an_english_invitation_links_to_the_english_page(
+    client, center_staff, django_capture_on_commit_callbacks
+):
+    invite(client, center_staff, django_capture_on_commit_callbacks, language="en")
+    assert link_in_mail().startswith("/en/network/invitations/accept/")

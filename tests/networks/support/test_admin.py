@@ -38,3 +38,32 @@ def test_ward_staff_cannot_open_the_admin(client, tsurumi_staff):
     client.force_login(tsurumi_staff)
     response = client.get("/admin/networks/hearing/")
     assert response.status_code in (302, 403)
+
+
+def test_editing_an_old_hearing_keeps_the_questions_it_was_asked(client, center_staff):
+    from networks.models import HearingQuestion
+
+    from . import make_hearing
+
+    hearing = make_hearing("naka", 2024)
+    asked = hearing.answers.count()
+    last = HearingQuestion.objects.order_by("-order").first()
+    HearingQuestion.objects.create(
+        key="new-this-year", text="今年から加えた質問", order=(last.order if last else 0) + 1
+    )
+    client.force_login(center_staff)
+    change = f"/admin/networks/hearing/{hearing.pk}/change/"
+    page = client.get(change)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{formset.formset.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                data[inline_form.add_prefix(name)] = "" if value is None else value
+    response = client.post(change, data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert hearing.answers.count() == asked

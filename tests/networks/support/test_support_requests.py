@@ -62,6 +62,7 @@ def test_a_receipt_goes_only_to_a_person_who_consented_and_gave_an_email(
         file_request(
             "tsurumi",
             user=tsurumi_staff,
+            summary="鶴見 花子さんの団体の相談",
             contact_consent=True,
             contact_name="鶴見 花子",
             contact_email="hanako@example.com",
